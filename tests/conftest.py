@@ -1,0 +1,130 @@
+"""Fixtures: a fresh app per test on a temporary SQLite file, or on PostgreSQL when
+ZALO_OA_TEST_DATABASE_URL names a server (a database is made for the run and dropped after)."""
+import json
+import os
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from zalo_oa import create_app, migrations
+from zalo_oa.db import database
+from zalo_oa.models import MODELS
+
+PAYLOADS = Path(__file__).parent / "payloads"
+PG_ADMIN_URL = os.environ.get("ZALO_OA_TEST_DATABASE_URL", "")
+
+
+def load_payload(name):
+    """A sample Zalo event from tests/payloads/ as a dict."""
+    return json.loads((PAYLOADS / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def pg_database_url():
+    """A PostgreSQL database for this run, or None when running on SQLite."""
+    if not PG_ADMIN_URL:
+        yield None
+        return
+    import psycopg2
+
+    name = f"zalo_oa_test_{uuid.uuid4().hex[:10]}"
+    admin = psycopg2.connect(PG_ADMIN_URL)
+    admin.autocommit = True
+    admin.cursor().execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    if database.obj is not None:
+        database.close()
+    admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture
+def database_url(tmp_path, pg_database_url):
+    """A database with nothing in it for this test."""
+    if pg_database_url is None:
+        yield f"sqlite:///{tmp_path / 'zalo_oa.db'}"
+        return
+    yield pg_database_url
+    from zalo_oa.sandbox.models import MODELS as SANDBOX_MODELS
+
+    tables = ", ".join(f'"{m._meta.table_name}"' for m in MODELS + SANDBOX_MODELS)
+    database.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+def make_app(tmp_path, database_url):
+    """Build an app on this test's database, schema upgraded and data loaded."""
+
+    def build(**overrides):
+        config = {"DATABASE_URL": database_url, "SANDBOX": True, "SECRET_KEY": "test-secret",
+                  "MEDIA_DIR": str(tmp_path / "media"), "LOG_LEVEL": "WARNING"}
+        config.update(overrides)
+        app = create_app(config)
+        with app.app_context():
+            database.connect(reuse_if_open=True)
+            migrations.upgrade()
+            from zalo_oa import seed
+
+            seed.load_reference_data()
+            if app.config["SANDBOX"]:
+                seed.ensure_sandbox_token(app)
+        return app
+
+    return build
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class LiveServer:
+    """The app served over real HTTP on loopback, with its scheduler running."""
+
+    def __init__(self, make_app, with_scheduler, overrides):
+        self._server = make_server("127.0.0.1", 0, None, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self.app = make_app(PUBLIC_URL=self.url, **overrides)
+        self._server.app = self.app
+        self.scheduler = None
+        if with_scheduler:
+            from zalo_oa import scheduler
+
+            self.scheduler = scheduler.start(self.app, background=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self):
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=True)
+        self._server.shutdown()
+        self._thread.join(5)
+
+
+@pytest.fixture
+def live_server_factory(make_app):
+    """Start live servers with chosen settings; all are stopped after the test."""
+    servers = []
+
+    def start(with_scheduler=True, **overrides):
+        server = LiveServer(make_app, with_scheduler, overrides)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def live_server(live_server_factory):
+    return live_server_factory()

@@ -1,0 +1,197 @@
+"""peewee models: the schema and small query helpers. Times are naive UTC."""
+import datetime as dt
+import json
+
+import peewee as pw
+
+from .db import database
+
+
+def utcnow():
+    """The current time as naive UTC, the form every DateTimeField here holds."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class JSONField(pw.TextField):
+    """JSON stored as text, so SQLite and PostgreSQL share one schema."""
+
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False)
+
+    def python_value(self, value):
+        return None if value is None else json.loads(value)
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class SchemaVersion(BaseModel):
+    version = pw.IntegerField()
+    applied_at = pw.DateTimeField(default=utcnow)
+
+
+class Department(BaseModel):
+    slug = pw.CharField(unique=True, max_length=64)
+    name_vi = pw.CharField()
+    name_en = pw.CharField()
+
+
+class Category(BaseModel):
+    slug = pw.CharField(unique=True, max_length=64)
+    name_vi = pw.CharField()
+    name_en = pw.CharField()
+    keywords = JSONField(default=list)
+    department = pw.ForeignKeyField(Department, null=True, backref="categories")
+    deadline_days = pw.IntegerField(default=5)
+    position = pw.IntegerField(default=0)
+    active = pw.BooleanField(default=True)
+
+    @classmethod
+    def listed(cls):
+        return cls.select().where(cls.active).order_by(cls.position, cls.id)
+
+
+class Citizen(BaseModel):
+    zalo_user_id = pw.CharField(unique=True, max_length=64)
+    user_id_by_app = pw.CharField(null=True, max_length=64)
+    display_name = pw.CharField(null=True)
+    name = pw.CharField(null=True)
+    phone = pw.CharField(null=True, max_length=32)
+    address = pw.TextField(null=True)
+    locale = pw.CharField(default="vi", max_length=8)
+    is_follower = pw.BooleanField(default=False)
+    followed_at = pw.DateTimeField(null=True)
+    unfollowed_at = pw.DateTimeField(null=True)
+    last_interaction_at = pw.DateTimeField(null=True)
+    withdrawn_at = pw.DateTimeField(null=True)
+    tags = JSONField(default=list)
+    created_at = pw.DateTimeField(default=utcnow)
+
+
+class Conversation(BaseModel):
+    """A citizen's place in the guided dialogue; `draft` is an unfinished report."""
+
+    citizen = pw.ForeignKeyField(Citizen, unique=True, backref="conversation", on_delete="CASCADE")
+    draft = JSONField(null=True)
+    updated_at = pw.DateTimeField(default=utcnow)
+    remind_at = pw.DateTimeField(null=True, index=True)
+    expire_at = pw.DateTimeField(null=True, index=True)
+
+
+class Case(BaseModel):
+    code = pw.CharField(unique=True, null=True, max_length=32)
+    citizen = pw.ForeignKeyField(Citizen, null=True, backref="cases", on_delete="SET NULL")
+    category = pw.ForeignKeyField(Category, backref="cases")
+    department = pw.ForeignKeyField(Department, null=True, backref="cases")
+    description = pw.TextField()
+    latitude = pw.DoubleField(null=True)
+    longitude = pw.DoubleField(null=True)
+    address = pw.TextField(null=True)
+    contact_name = pw.CharField(null=True)
+    contact_phone = pw.CharField(null=True, max_length=32)
+    status = pw.CharField(default="new", max_length=16, index=True)
+    priority = pw.CharField(default="normal", max_length=16)
+    channel = pw.CharField(default="zalo", max_length=16)
+    is_public = pw.BooleanField(default=True)
+    due_at = pw.DateTimeField(null=True, index=True)
+    created_at = pw.DateTimeField(default=utcnow, index=True)
+    updated_at = pw.DateTimeField(default=utcnow)
+    resolved_at = pw.DateTimeField(null=True)
+    closed_at = pw.DateTimeField(null=True)
+
+    @classmethod
+    def of_citizen(cls, citizen):
+        return cls.select().where(cls.citizen == citizen).order_by(cls.id.desc())
+
+
+class CasePhoto(BaseModel):
+    case = pw.ForeignKeyField(Case, backref="photos", on_delete="CASCADE")
+    url = pw.TextField()
+    thumbnail = pw.TextField(null=True)
+    kind = pw.CharField(default="report", max_length=16)
+    created_at = pw.DateTimeField(default=utcnow)
+
+
+class TimelineEntry(BaseModel):
+    case = pw.ForeignKeyField(Case, backref="timeline", on_delete="CASCADE")
+    kind = pw.CharField(max_length=32)
+    actor = pw.CharField(default="system", max_length=64)
+    body = pw.TextField(null=True)
+    data = JSONField(null=True)
+    created_at = pw.DateTimeField(default=utcnow)
+
+
+class InboundEvent(BaseModel):
+    """One webhook delivery, recorded once under its dedupe key and handled in order."""
+
+    dedupe_key = pw.CharField(unique=True, max_length=191)
+    event_name = pw.CharField(max_length=64)
+    zalo_user_id = pw.CharField(null=True, max_length=64)
+    payload = pw.TextField()
+    status = pw.CharField(default="pending", max_length=16)
+    received_at = pw.DateTimeField(default=utcnow)
+    handled_at = pw.DateTimeField(null=True)
+    error = pw.TextField(null=True)
+
+    class Meta:
+        indexes = ((("status", "zalo_user_id", "id"), False),)
+
+
+class OutboxMessage(BaseModel):
+    """One message to one citizen: what to send, when, and what came of it."""
+
+    citizen = pw.ForeignKeyField(Citizen, null=True, backref="messages", on_delete="SET NULL")
+    zalo_user_id = pw.CharField(max_length=64)
+    case = pw.ForeignKeyField(Case, null=True, backref="messages", on_delete="SET NULL")
+    kind = pw.CharField(max_length=64)
+    api = pw.CharField(default="cs", max_length=16)
+    payload = JSONField()
+    dedupe_key = pw.CharField(unique=True, null=True, max_length=191)
+    status = pw.CharField(default="pending", max_length=16)
+    due_at = pw.DateTimeField(default=utcnow)
+    claimed_until = pw.DateTimeField(null=True)
+    attempts = pw.IntegerField(default=0)
+    last_error = pw.TextField(null=True)
+    zalo_message_id = pw.CharField(null=True, index=True, max_length=64)
+    created_at = pw.DateTimeField(default=utcnow)
+    sent_at = pw.DateTimeField(null=True)
+    delivered_at = pw.DateTimeField(null=True)
+    seen_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("status", "due_at"), False),)
+
+
+class OAToken(BaseModel):
+    """The OA's access and refresh tokens; one row."""
+
+    access_token = pw.TextField()
+    refresh_token = pw.TextField(null=True)
+    expires_at = pw.DateTimeField(null=True)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+
+class Staff(BaseModel):
+    username = pw.CharField(unique=True, max_length=64)
+    password_hash = pw.CharField()
+    name = pw.CharField(null=True)
+    role = pw.CharField(default="operator", max_length=16)
+    department = pw.ForeignKeyField(Department, null=True, backref="staff")
+    active = pw.BooleanField(default=True)
+    zalo_user_id = pw.CharField(null=True, max_length=64)
+    created_at = pw.DateTimeField(default=utcnow)
+
+
+class WorkerHeartbeat(BaseModel):
+    """Each scheduler process's last sign of life, for /healthz."""
+
+    name = pw.CharField(unique=True, max_length=128)
+    beat_at = pw.DateTimeField(default=utcnow)
+    started_at = pw.DateTimeField(default=utcnow)
+
+
+MODELS = [SchemaVersion, Department, Category, Citizen, Conversation, Case, CasePhoto,
+          TimelineEntry, InboundEvent, OutboxMessage, OAToken, Staff, WorkerHeartbeat]

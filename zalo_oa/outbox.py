@@ -1,0 +1,102 @@
+"""Outbound messages: queued in the caller's transaction, claimed and sent by the worker."""
+import datetime as dt
+import logging
+import random
+
+from flask import current_app
+
+from .config import card_image_url
+from .db import is_postgres, write_transaction
+from .messages import render
+from .models import OutboxMessage, utcnow
+from .zalo.errors import ZaloError
+
+log = logging.getLogger(__name__)
+
+LEASE = dt.timedelta(minutes=2)
+MAX_ATTEMPTS = 6
+BASE_BACKOFF_SECONDS = 5
+
+# What each error's action leaves on the row.
+FINAL_STATUS = {"fail": "failed", "window": "undeliverable", "skip": "skipped",
+                "refresh": "failed"}
+
+
+def queue_replies(citizen, replies, case=None, key=None):
+    """Render `replies` in the citizen's language and queue them, in order, now."""
+    rows = []
+    now = utcnow()
+    card = card_image_url(current_app.config)
+    for index, reply in enumerate(replies):
+        message = render(reply, citizen.locale, card_image_url=card)
+        rows.append(queue(citizen, reply.template, message, case=case,
+                          dedupe_key=f"{key}:{index}" if key else None,
+                          due_at=now + dt.timedelta(microseconds=index)))
+    return rows
+
+
+def queue(citizen, kind, message, case=None, dedupe_key=None, due_at=None, api="cs"):
+    """Queue one message; a repeated `dedupe_key` queues nothing and returns None."""
+    row = dict(citizen=citizen, zalo_user_id=citizen.zalo_user_id, case=case, kind=kind,
+               api=api, payload=message, dedupe_key=dedupe_key, due_at=due_at or utcnow())
+    if dedupe_key is None:
+        return OutboxMessage.create(**row)
+    inserted = OutboxMessage.insert(**row).on_conflict_ignore().as_rowcount().execute()
+    return OutboxMessage.get(OutboxMessage.dedupe_key == dedupe_key) if inserted else None
+
+
+def claim_due(limit=50, now=None):
+    """Lease up to `limit` due messages to this worker; stale leases are taken over."""
+    now = now or utcnow()
+    due = ((OutboxMessage.status == "pending") & (OutboxMessage.due_at <= now)) | (
+        (OutboxMessage.status == "sending") & (OutboxMessage.claimed_until < now))
+    with write_transaction():
+        query = (OutboxMessage.select(OutboxMessage.id).where(due)
+                 .order_by(OutboxMessage.due_at, OutboxMessage.id).limit(limit))
+        if is_postgres():
+            query = query.for_update("FOR UPDATE SKIP LOCKED")
+        ids = [row.id for row in query]
+        if not ids:
+            return []
+        (OutboxMessage.update(status="sending", claimed_until=now + LEASE,
+                              attempts=OutboxMessage.attempts + 1)
+         .where(OutboxMessage.id.in_(ids)).execute())
+    return list(OutboxMessage.select().where(OutboxMessage.id.in_(ids))
+                .order_by(OutboxMessage.due_at, OutboxMessage.id))
+
+
+def dispatch_due(client, limit=50):
+    """Send what is due through `client`; return how many messages were handled."""
+    handled = 0
+    while True:
+        batch = claim_due(limit)
+        for message in batch:
+            send_one(client, message)
+        handled += len(batch)
+        if len(batch) < limit:
+            return handled
+
+
+def send_one(client, message):
+    """Send one claimed message and record the outcome on its row."""
+    try:
+        data = client.send_cs(message.zalo_user_id, message.payload)
+    except ZaloError as exc:
+        _record_failure(message, exc)
+        return
+    (OutboxMessage.update(status="sent", sent_at=utcnow(), claimed_until=None, last_error=None,
+                          zalo_message_id=str(data.get("message_id") or "") or None)
+     .where(OutboxMessage.id == message.id).execute())
+
+
+def _record_failure(message, exc):
+    reason = f"{exc.code}: {exc.message}"
+    if exc.action == "retry" and message.attempts < MAX_ATTEMPTS:
+        delay = BASE_BACKOFF_SECONDS * 2 ** (message.attempts - 1) * random.uniform(0.8, 1.2)
+        update = dict(status="pending", due_at=utcnow() + dt.timedelta(seconds=delay))
+        log.warning("message %s: %s; retry in %.0f s", message.id, reason, delay)
+    else:
+        update = dict(status=FINAL_STATUS.get(exc.action, "failed"))
+        log.warning("message %s %s: %s", message.id, update["status"], reason)
+    (OutboxMessage.update(last_error=reason, claimed_until=None, **update)
+     .where(OutboxMessage.id == message.id).execute())

@@ -1,0 +1,72 @@
+"""Reference data from data/ (departments, categories) and first-run accounts and tokens."""
+import json
+import secrets
+
+from werkzeug.security import generate_password_hash
+
+from .config import DATA_DIR
+from .db import database
+from .models import Category, Department, OAToken, Staff, utcnow
+
+
+def _read(name):
+    return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+
+
+def load_reference_data():
+    """Insert the departments and categories from data/ that the database lacks.
+
+    Rows already present are left alone: admins may have edited them.
+    """
+    with database.atomic():
+        departments = {d.slug: d for d in Department.select()}
+        for item in _read("departments.json"):
+            if item["slug"] not in departments:
+                departments[item["slug"]] = Department.create(**item)
+        known = {c.slug for c in Category.select(Category.slug)}
+        for position, item in enumerate(_read("categories.json")):
+            if item["slug"] in known:
+                continue
+            Category.create(slug=item["slug"], name_vi=item["name_vi"], name_en=item["name_en"],
+                            keywords=item.get("keywords", []), position=position,
+                            department=departments.get(item.get("department")),
+                            deadline_days=item.get("deadline_days", 5))
+
+
+def ensure_sandbox_token(app):
+    """Give the app a working OA token issued by the local sandbox, once."""
+    from .sandbox.tokens import issue_token
+
+    if OAToken.select().exists():
+        return
+    token = issue_token()
+    save_token(token["access_token"], token.get("refresh_token"), token.get("expires_in"))
+
+
+def save_token(access_token, refresh_token=None, expires_in=None):
+    """Store the OA's token pair (replacing the old one) in one transaction."""
+    import datetime as dt
+
+    expires_at = utcnow() + dt.timedelta(seconds=int(expires_in)) if expires_in else None
+    with database.atomic():
+        OAToken.delete().execute()
+        OAToken.create(access_token=access_token, refresh_token=refresh_token,
+                       expires_at=expires_at)
+
+
+def create_staff(username, password, role="admin", name=None, department=None):
+    """Create a staff account with a hashed password."""
+    return Staff.create(username=username, password_hash=generate_password_hash(password),
+                        role=role, name=name or username, department=department)
+
+
+def ensure_first_admin():
+    """Create an `admin` account with a random password when there is no staff yet.
+
+    Returns (username, password) when one was made, else None.
+    """
+    if Staff.select().exists():
+        return None
+    password = secrets.token_urlsafe(12)
+    create_staff("admin", password, role="admin", name="Administrator")
+    return "admin", password

@@ -1,0 +1,44 @@
+"""The production web server: gunicorn with sync workers, each building its own app after fork."""
+import multiprocessing
+
+from gunicorn.app.base import BaseApplication
+
+
+def default_workers():
+    """Two sync workers per core: best SQLite write latency here (see PERF-NOTES)."""
+    return max(2, multiprocessing.cpu_count() * 2)
+
+
+def gunicorn_options(host, port, workers=None, access_log=False):
+    """The one gunicorn configuration `zalo-oa serve` (and the benchmark) runs with."""
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers or default_workers(),
+        "worker_class": "sync",
+        "timeout": 30,
+        "graceful_timeout": 20,
+        "accesslog": "-" if access_log else None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "preload_app": False,
+    }
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, factory, options):
+        self.factory = factory
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        # Called in each worker after fork, so no database connection crosses a fork.
+        return self.factory()
+
+
+def run_gunicorn(factory, options):
+    """Serve the WSGI app `factory()` builds under gunicorn until stopped."""
+    _Gunicorn(factory, options).run()

@@ -1,0 +1,37 @@
+"""Text matching helpers for what citizens type: diacritics-insensitive, case-insensitive."""
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text):
+    """Lower-case `text` without diacritics, punctuation or repeated spaces: "Đèn  đường!" -> "den duong"."""
+    text = unicodedata.normalize("NFD", text or "").replace("đ", "d").replace("Đ", "D")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
+
+
+def contains_phrase(folded_text, folded_phrase):
+    """True when `folded_phrase` appears in `folded_text` as whole words."""
+    return f" {folded_phrase} " in f" {folded_text} "
+
+
+def normalize_phone(raw):
+    """Return a Vietnamese phone number as 84XXXXXXXXX, or None when it does not look like one."""
+    digits = re.sub(r"\D", "", raw or "")
+    if digits.startswith("84"):
+        digits = digits[2:]
+    elif digits.startswith("0"):
+        digits = digits[1:]
+    if not 8 <= len(digits) <= 10:
+        return None
+    return "84" + digits
+
+
+def mask_phone(phone):
+    """A phone number with its middle hidden, for places where the whole number must not show."""
+    if not phone:
+        return ""
+    return phone[:4] + "*" * max(len(phone) - 7, 0) + phone[-3:]

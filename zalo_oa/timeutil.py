@@ -1,0 +1,55 @@
+"""The city's clock: times are stored as naive UTC and shown in the city's zone."""
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+_zone = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def configure(name):
+    """Set the city's time zone (ZALO_OA_TIMEZONE)."""
+    global _zone
+    _zone = ZoneInfo(name)
+
+
+def zone():
+    return _zone
+
+
+def to_local(utc_naive):
+    """A stored naive-UTC time as an aware time in the city's zone."""
+    return utc_naive.replace(tzinfo=dt.timezone.utc).astimezone(_zone)
+
+
+def to_utc_naive(aware):
+    """An aware time as the naive UTC the database stores."""
+    return aware.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def format_date(utc_naive):
+    """dd/mm/yyyy in the city's zone, as Vietnamese readers expect."""
+    return to_local(utc_naive).strftime("%d/%m/%Y") if utc_naive else ""
+
+
+def format_datetime(utc_naive):
+    """HH:MM dd/mm/yyyy in the city's zone."""
+    return to_local(utc_naive).strftime("%H:%M %d/%m/%Y") if utc_naive else ""
+
+
+def from_epoch_ms(value):
+    """Zalo's epoch-milliseconds string as naive UTC, or None if it is not a number."""
+    try:
+        seconds = int(str(value)) / 1000
+    except (TypeError, ValueError):
+        return None
+    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).replace(tzinfo=None)
+
+
+def add_working_days(start_utc_naive, days):
+    """`days` working days (Monday to Friday, city time) after `start`, same time of day."""
+    local = to_local(start_utc_naive)
+    added = 0
+    while added < days:
+        local += dt.timedelta(days=1)
+        if local.weekday() < 5:
+            added += 1
+    return to_utc_naive(local)

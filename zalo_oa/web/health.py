@@ -1,0 +1,44 @@
+"""GET /healthz: is the database reachable and current, is a scheduler alive, what is queued."""
+import datetime as dt
+
+import peewee
+from flask import Blueprint, jsonify
+
+from .. import migrations
+from ..models import InboundEvent, OutboxMessage, WorkerHeartbeat, utcnow
+from ..scheduler import HEARTBEAT_SECONDS
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    """Service state as JSON; 503 when the database cannot be used."""
+    try:
+        version = migrations.current_version()
+    except Exception as exc:  # the database itself is down or unreadable
+        return jsonify(status="down", database={"ok": False, "error": type(exc).__name__}), 503
+    beat = WorkerHeartbeat.select().order_by(WorkerHeartbeat.beat_at.desc()).first()
+    age = (utcnow() - beat.beat_at).total_seconds() if beat else None
+    scheduler_ok = age is not None and age < HEARTBEAT_SECONDS * 3
+    body = {
+        "status": "ok" if scheduler_ok and version == migrations.LATEST else "degraded",
+        "database": {"ok": True, "schema_version": version, "schema_latest": migrations.LATEST},
+        "scheduler": {"ok": scheduler_ok, "last_heartbeat_seconds_ago": age},
+        "events": {"pending": InboundEvent.select().where(InboundEvent.status == "pending")
+                   .count()},
+        "outbox": _outbox_counts(),
+    }
+    return jsonify(body)
+
+
+def _outbox_counts():
+    since = utcnow() - dt.timedelta(days=1)
+    rows = (OutboxMessage.select(OutboxMessage.status, peewee.fn.COUNT(OutboxMessage.id))
+            .where((OutboxMessage.status == "pending") | (OutboxMessage.created_at >= since))
+            .group_by(OutboxMessage.status).tuples())
+    return {status: n for status, n in rows}
+
+
+def init_app(app):
+    app.register_blueprint(bp)
