@@ -68,9 +68,10 @@ def serve(host, port, workers, access_log):
     """Run the web process (webhook, dashboard, APIs) under gunicorn."""
     from .server import gunicorn_options, run_gunicorn
 
-    _app()
+    app = _app()
     _require_current_schema()
-    run_gunicorn(create_app, gunicorn_options(host, port, workers, access_log))
+    run_gunicorn(create_app, gunicorn_options(host, port, workers, access_log,
+                                              underscore_headers=app.config["SANDBOX"]))
 
 
 @main.command()

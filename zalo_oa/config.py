@@ -3,7 +3,10 @@ import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("ZALO_OA_DATA_DIR", PROJECT_ROOT / "data"))
+# Reference data kept in git (categories, departments)...
+REFERENCE_DIR = PROJECT_ROOT / "data"
+# ...and where this installation keeps its own files (the SQLite database, media, session key).
+DATA_DIR = Path(os.environ.get("ZALO_OA_DATA_DIR", REFERENCE_DIR))
 
 SANDBOX_PREFIX = "/sandbox"
 
@@ -27,8 +30,6 @@ SETTINGS = [
     ("MEDIA_DIR", "ZALO_OA_MEDIA_DIR", str(DATA_DIR / "media"), str),
     ("TIMEZONE", "ZALO_OA_TIMEZONE", "Asia/Ho_Chi_Minh", str),
     ("DEFAULT_LOCALE", "ZALO_OA_LOCALE", "vi", str),
-    ("PROVINCE_CODE", "ZALO_OA_PROVINCE_CODE", 79, int),
-    ("HOTLINE", "ZALO_OA_HOTLINE", "1022", str),
     ("CASE_CODE_PREFIX", "ZALO_OA_CASE_PREFIX", "PA", str),
     ("DRAFT_REMIND_MINUTES", "ZALO_OA_DRAFT_REMIND_MINUTES", 30, int),
     ("DRAFT_EXPIRE_HOURS", "ZALO_OA_DRAFT_EXPIRE_HOURS", 24, int),

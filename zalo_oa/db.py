@@ -34,7 +34,7 @@ def make_database(url):
         return peewee.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10,
                                      check_same_thread=False)
     if scheme in ("postgres", "postgresql"):
-        return connect_url(url.replace("postgres://", "postgresql://", 1), autorollback=True)
+        return connect_url(url.replace("postgres://", "postgresql://", 1))
     raise ValueError(f"unsupported database URL scheme: {scheme!r}")
 
 

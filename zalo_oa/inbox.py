@@ -15,14 +15,25 @@ from .models import InboundEvent, utcnow
 log = logging.getLogger(__name__)
 
 
+_COLUMNS = "dedupe_key, event_name, zalo_user_id, payload, status, received_at"
+
+
+def _insert_sql():
+    # Written out once rather than built by peewee per call: this runs on every webhook
+    # request, where query building cost more than the SQLite commit itself.
+    table = InboundEvent._meta.table_name
+    if is_postgres():
+        return (f"INSERT INTO {table} ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s) "
+                "ON CONFLICT (dedupe_key) DO NOTHING")
+    return f"INSERT OR IGNORE INTO {table} ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
+
+
 def record(payload, raw):
     """Store an event under its dedupe key; return False when it was already recorded."""
-    inserted = (InboundEvent.insert(dedupe_key=events.dedupe_key(payload),
-                                    event_name=payload["event_name"],
-                                    zalo_user_id=events.user_id(payload),
-                                    payload=raw.decode("utf-8"), received_at=utcnow())
-                .on_conflict_ignore().as_rowcount().execute())
-    return bool(inserted)
+    params = (events.dedupe_key(payload), payload["event_name"], events.user_id(payload),
+              raw.decode("utf-8"), "pending", InboundEvent.received_at.db_value(utcnow()))
+    cursor = database.execute_sql(_insert_sql(), params)
+    return cursor.rowcount == 1
 
 
 def _next_event():

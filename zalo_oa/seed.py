@@ -4,13 +4,13 @@ import secrets
 
 from werkzeug.security import generate_password_hash
 
-from .config import DATA_DIR
+from .config import REFERENCE_DIR
 from .db import database
 from .models import Category, Department, OAToken, Staff, utcnow
 
 
 def _read(name):
-    return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+    return json.loads((REFERENCE_DIR / name).read_text(encoding="utf-8"))
 
 
 def load_reference_data():

@@ -9,9 +9,14 @@ def default_workers():
     return max(2, multiprocessing.cpu_count() * 2)
 
 
-def gunicorn_options(host, port, workers=None, access_log=False):
-    """The one gunicorn configuration `zalo-oa serve` (and the benchmark) runs with."""
+def gunicorn_options(host, port, workers=None, access_log=False, underscore_headers=False):
+    """The one gunicorn configuration `zalo-oa serve` (and the benchmark) runs with.
+
+    `underscore_headers` lets headers such as `access_token` through (gunicorn drops them by
+    default): the mounted sandbox needs them, since Zalo's API uses such names.
+    """
     return {
+        "header_map": "dangerous" if underscore_headers else "drop",
         "bind": f"{host}:{port}",
         "workers": workers or default_workers(),
         "worker_class": "sync",

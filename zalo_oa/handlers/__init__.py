@@ -3,6 +3,8 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
+from flask import current_app
+
 from .. import citizens, events
 
 log = logging.getLogger(__name__)
@@ -26,7 +28,8 @@ class Event:
     def citizen(self):
         """The citizen this event is from, created on first contact; interactions move the clock."""
         return citizens.touch(self.user_id, self.at, events.is_interaction(self.name),
-                              self.payload.get("user_id_by_app"))
+                              self.payload.get("user_id_by_app"),
+                              locale=current_app.config["DEFAULT_LOCALE"])
 
 
 def _registry():

@@ -4,6 +4,7 @@ import hmac
 import secrets
 
 from flask import (Blueprint, abort, g, redirect, render_template, request, session, url_for)
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.security import check_password_hash
 
 from ..models import Staff
@@ -67,7 +68,23 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions with the signer built once, not on every request.
+
+    Flask opens the session for every request, webhook deliveries included; rebuilding the
+    serializer each time was a visible share of a webhook request's CPU.
+    """
+
+    def get_signing_serializer(self, app):
+        cached = app.extensions.get("session_serializer")
+        if cached is None or cached[0] != app.secret_key:
+            cached = (app.secret_key, super().get_signing_serializer(app))
+            app.extensions["session_serializer"] = cached
+        return cached[1]
+
+
 def init_app(app):
+    app.session_interface = SessionInterface()
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.jinja_env.globals["csrf_token"] = csrf_token

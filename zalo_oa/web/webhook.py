@@ -13,6 +13,9 @@ bp = Blueprint("webhook", __name__)
 
 SIGNATURE_HEADER = "X-ZEvent-Signature"
 _signers_seen = set()
+_JSON = {"Content-Type": "application/json"}
+ACCEPTED = (b'{"ok":true}\n', 200, _JSON)
+DUPLICATE = (b'{"duplicate":true,"ok":true}\n', 200, _JSON)
 
 
 def refuse(status, reason):
@@ -35,7 +38,7 @@ def receive():
     if not signature and raw.strip() in (b"", b"{}"):
         # Zalo probes a newly saved webhook URL with an unsigned empty object.
         log.info("webhook probe answered")
-        return jsonify(ok=True)
+        return ACCEPTED
     if not signature:
         return refuse(401, "missing X-ZEvent-Signature")
     try:
@@ -55,8 +58,8 @@ def receive():
     if not inbox.record(payload, raw):
         log.info("duplicate %s delivery acknowledged (num_retry=%s)", payload["event_name"],
                  request.headers.get("num_retry", "0"))
-        return jsonify(ok=True, duplicate=True)
-    return jsonify(ok=True)
+        return DUPLICATE
+    return ACCEPTED
 
 
 def _note_signer(signer, config):

@@ -1,0 +1,91 @@
+"""Sandbox state: every table the Zalo stand-in needs, so several processes can serve it."""
+import peewee as pw
+
+from ..models import BaseModel, JSONField, utcnow
+
+
+class SandboxUser(BaseModel):
+    """A citizen as Zalo knows them: ids, follower flag, last interaction, shared info."""
+
+    user_id = pw.CharField(unique=True, max_length=64)
+    user_id_by_app = pw.CharField(max_length=64)
+    display_name = pw.CharField(null=True)
+    is_follower = pw.BooleanField(default=False)
+    last_interaction_at = pw.DateTimeField(null=True)
+    shared_name = pw.CharField(null=True)
+    shared_phone = pw.CharField(null=True, max_length=32)
+    shared_address = pw.TextField(null=True)
+    shared_city = pw.CharField(null=True)
+    shared_district = pw.CharField(null=True)
+    created_at = pw.DateTimeField(default=utcnow)
+
+
+class SandboxToken(BaseModel):
+    """An OA access token the sandbox issued, with its refresh token."""
+
+    access_token = pw.CharField(unique=True, max_length=191)
+    refresh_token = pw.CharField(unique=True, max_length=191)
+    expires_at = pw.DateTimeField()
+    revoked = pw.BooleanField(default=False)
+    created_at = pw.DateTimeField(default=utcnow)
+
+
+class SandboxMessage(BaseModel):
+    """One message the OA sent a user through a stand-in API, as it was sent."""
+
+    user_id = pw.CharField(max_length=64, index=True)
+    api = pw.CharField(max_length=16)
+    message_id = pw.CharField(unique=True, max_length=64)
+    payload = JSONField()
+    sent_at = pw.DateTimeField(default=utcnow)
+
+    @classmethod
+    def to_user(cls, user_id):
+        return cls.select().where(cls.user_id == user_id).order_by(cls.sent_at, cls.id)
+
+
+class SandboxEvent(BaseModel):
+    """One event a simulated citizen sent to the webhook, and how the webhook answered."""
+
+    user_id = pw.CharField(max_length=64, index=True)
+    event_name = pw.CharField(max_length=64)
+    payload = JSONField()
+    webhook_status = pw.IntegerField(null=True)
+    sent_at = pw.DateTimeField(default=utcnow)
+
+    @classmethod
+    def from_user(cls, user_id):
+        return cls.select().where(cls.user_id == user_id).order_by(cls.sent_at, cls.id)
+
+
+class SandboxFault(BaseModel):
+    """A failure or delay the next calls to `path` get; `remaining` None means until cleared."""
+
+    path = pw.CharField(max_length=191, index=True)
+    error = pw.IntegerField(null=True)
+    http_status = pw.IntegerField(null=True)
+    delay_ms = pw.IntegerField(null=True)
+    remaining = pw.IntegerField(null=True)
+    created_at = pw.DateTimeField(default=utcnow)
+
+    @property
+    def fails(self):
+        return self.error is not None or self.http_status is not None
+
+    @classmethod
+    def active_for(cls, path):
+        return (cls.select()
+                .where((cls.path == path) & (cls.remaining.is_null() | (cls.remaining > 0)))
+                .order_by(cls.id))
+
+
+class SandboxUpload(BaseModel):
+    """An image uploaded through the OA upload API; the file sits in MEDIA_DIR/sandbox."""
+
+    attachment_id = pw.CharField(unique=True, max_length=64)
+    file_name = pw.CharField(max_length=191)
+    size = pw.IntegerField()
+    created_at = pw.DateTimeField(default=utcnow)
+
+
+MODELS = [SandboxUser, SandboxToken, SandboxMessage, SandboxEvent, SandboxFault, SandboxUpload]

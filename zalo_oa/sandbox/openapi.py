@@ -1,0 +1,85 @@
+"""Stand-ins for https://openapi.zalo.me: cs messages, user detail, image upload."""
+import json
+import secrets
+
+from flask import current_app, request, url_for
+
+from ..models import utcnow
+from . import rules, storage, tokens, users
+from .envelope import ApiError, success
+from .hosts import host_blueprint
+from .models import SandboxMessage, SandboxUpload
+
+MAX_IMAGE_BYTES = 1024 * 1024
+UPLOAD_KINDS = ("jpg", "png")
+
+bp = host_blueprint("openapi")
+
+
+def require_token():
+    """-216 unless the `access_token` header holds a valid sandbox token."""
+    if not tokens.is_valid(request.headers.get("access_token", "")):
+        raise ApiError(-216, "Access token is invalid")
+
+
+def _interacted_user(user_id):
+    user = users.find(user_id)
+    if user is None:
+        raise ApiError(-201, "user_id is invalid")
+    if not users.within_window(user):
+        raise ApiError(-230, "User has not interacted with the OA in the past 7 days")
+    return user
+
+
+def _attachment_exists(attachment_id):
+    return SandboxUpload.select().where(SandboxUpload.attachment_id == attachment_id).exists()
+
+
+@bp.post("/v3.0/oa/message/cs")
+def send_cs():
+    """Send a consultation message to a user who interacted within 7 days."""
+    require_token()
+    body = request.get_json(silent=True)
+    user_id = rules.recipient_of(body)
+    _interacted_user(user_id)
+    rules.check_message(body.get("message"), _attachment_exists)
+    message = SandboxMessage.create(user_id=user_id, api="cs", message_id=secrets.token_hex(16),
+                                    payload=body, sent_at=utcnow())
+    return success({"message_id": message.message_id, "user_id": user_id,
+                    "sent_time": str(users.to_ms(message.sent_at)),
+                    "quota": {"quota_type": "reply", "remain": "8", "total": "8"}})
+
+
+@bp.get("/v3.0/oa/user/detail")
+def user_detail():
+    """A user's profile; `data` is a JSON-encoded query parameter, as on Zalo."""
+    require_token()
+    try:
+        query = json.loads(request.args.get("data", ""))
+    except ValueError:
+        raise ApiError(-201, "data is invalid") from None
+    user_id = query.get("user_id") if isinstance(query, dict) else None
+    user = users.find(user_id) if user_id else None
+    if user is None:
+        raise ApiError(-201, "user_id is invalid")
+    avatar = storage.external_url(url_for("static", filename="sandbox/avatar.svg"))
+    return success(users.profile(user, avatar, current_app.config.get("TIMEZONE")
+                                 or "Asia/Ho_Chi_Minh"))
+
+
+@bp.post("/v2.0/oa/upload/image")
+def upload_image():
+    """Store a jpg/png of at most 1 MB and return its attachment_id."""
+    require_token()
+    upload = request.files.get("file")
+    if upload is None:
+        raise ApiError(-201, "file is invalid")
+    content = upload.read(MAX_IMAGE_BYTES + 1)
+    kind = storage.image_kind(content)
+    if kind not in UPLOAD_KINDS:
+        raise ApiError(-201, "file is invalid: only jpg and png images are accepted")
+    if len(content) > MAX_IMAGE_BYTES:
+        raise ApiError(-210, "file exceeds the limit of 1 MB")
+    record = SandboxUpload.create(attachment_id=secrets.token_hex(16),
+                                  file_name=storage.save(content, kind), size=len(content))
+    return success({"attachment_id": record.attachment_id})
