@@ -8,6 +8,7 @@ import argparse
 from flask import Flask
 
 # Reused, not copied, so "same configuration" stays true when the production settings change.
+from zalo_oa.config import from_environment
 from zalo_oa.server import gunicorn_options, run_gunicorn
 
 # The webhook's path, so one wrk script drives both targets.
@@ -29,7 +30,10 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=None,
                         help="gunicorn workers [zalo-oa serve's default]")
     args = parser.parse_args(argv)
-    run_gunicorn(create_app, gunicorn_options(args.host, args.port, args.workers))
+    # The same database URL the real app resolves, since the worker count follows it.
+    database_url = from_environment()["DATABASE_URL"]
+    run_gunicorn(create_app, gunicorn_options(args.host, args.port, args.workers,
+                                              database_url=database_url))
 
 
 if __name__ == "__main__":

@@ -62,7 +62,8 @@ def demo(host, port):
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=None, type=int, help="gunicorn workers [2 per core]")
+@click.option("--workers", default=None, type=int,
+              help="gunicorn workers [1 per core on SQLite, 2 per core on PostgreSQL]")
 @click.option("--access-log", is_flag=True, help="log every request")
 def serve(host, port, workers, access_log):
     """Run the web process (webhook, dashboard, APIs) under gunicorn."""
@@ -71,7 +72,8 @@ def serve(host, port, workers, access_log):
     app = _app()
     _require_current_schema()
     run_gunicorn(create_app, gunicorn_options(host, port, workers, access_log,
-                                              underscore_headers=app.config["SANDBOX"]))
+                                              underscore_headers=app.config["SANDBOX"],
+                                              database_url=app.config["DATABASE_URL"]))
 
 
 @main.command()

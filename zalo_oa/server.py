@@ -4,12 +4,20 @@ import multiprocessing
 from gunicorn.app.base import BaseApplication
 
 
-def default_workers():
-    """Two sync workers per core: best SQLite write latency here (see PERF-NOTES)."""
-    return max(2, multiprocessing.cpu_count() * 2)
+def default_workers(database_url):
+    """Sync workers: one per core on SQLite, two per core on PostgreSQL.
+
+    Every SQLite write from another process invalidates a connection's page cache, so past
+    one writer per core the extra processes cost more CPU than they add (bench/webhook.py).
+    """
+    cores = multiprocessing.cpu_count()
+    if database_url.startswith("sqlite"):
+        return max(2, cores)
+    return max(2, cores * 2)
 
 
-def gunicorn_options(host, port, workers=None, access_log=False, underscore_headers=False):
+def gunicorn_options(host, port, workers=None, access_log=False, underscore_headers=False,
+                     database_url="sqlite://"):
     """The one gunicorn configuration `zalo-oa serve` (and the benchmark) runs with.
 
     `underscore_headers` lets headers such as `access_token` through (gunicorn drops them by
@@ -18,7 +26,7 @@ def gunicorn_options(host, port, workers=None, access_log=False, underscore_head
     return {
         "header_map": "dangerous" if underscore_headers else "drop",
         "bind": f"{host}:{port}",
-        "workers": workers or default_workers(),
+        "workers": workers or default_workers(database_url),
         "worker_class": "sync",
         "timeout": 30,
         "graceful_timeout": 20,
