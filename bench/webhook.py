@@ -138,7 +138,7 @@ def upgrade_database(env, workdir):
 
 def start_server(target, env, workdir):
     """Start the target in its own process group, output to a log file (a pipe could fill)."""
-    log = open(workdir / f"{target.name}.log", "wb")
+    log = open(workdir / f"{target.name}.log", "wb")  # noqa: SIM115 - the server outlives this call
     target.log_path = log.name
     try:
         return subprocess.Popen(target.command, env=env, cwd=workdir, stdout=log,

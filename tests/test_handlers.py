@@ -4,8 +4,7 @@ import datetime as dt
 import pytest
 
 from zalo_oa import inbox
-from zalo_oa.models import (Case, Citizen, Conversation, InboundEvent, OutboxMessage,
-                            utcnow)
+from zalo_oa.models import Case, Citizen, Conversation, InboundEvent, OutboxMessage, utcnow
 
 from .conftest import load_payload
 from .signing import deliver

@@ -64,7 +64,7 @@ def test_http_503_is_retried_later_not_dropped(server, ctx):
 
 def test_outside_the_window_is_marked_undeliverable(server, ctx):
     client, citizen = ctx
-    eight_days_ago = (utcnow() - dt.timedelta(days=8)).replace(tzinfo=dt.timezone.utc)
+    eight_days_ago = (utcnow() - dt.timedelta(days=8)).replace(tzinfo=dt.UTC)
     requests.patch(f"{server.url}/sandbox/citizens/u-1",
                    json={"last_interaction_at": int(eight_days_ago.timestamp() * 1000)},
                    timeout=5)
@@ -76,7 +76,7 @@ def test_outside_the_window_is_marked_undeliverable(server, ctx):
 
 
 def test_a_stale_lease_is_taken_over_after_a_crash(server, ctx):
-    client, citizen = ctx
+    _client, citizen = ctx
     [row] = outbox.queue_replies(citizen, [Reply("cancelled")])
     assert [m.id for m in outbox.claim_due()] == [row.id]
     assert outbox.claim_due() == []  # leased: another worker must not take it

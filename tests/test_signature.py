@@ -3,7 +3,7 @@ import hashlib
 
 from zalo_oa.zalo.signature import compute_mac, matching_signer, signature_header
 
-RAW = '{"event_name":"user_send_text","timestamp":"1543908534740"}'.encode()
+RAW = b'{"event_name":"user_send_text","timestamp":"1543908534740"}'
 
 
 def test_mac_is_plain_sha256_of_the_concatenation():

@@ -1,4 +1,4 @@
-"""Runs the guided dialogue for one citizen: load the draft, step, carry out effects, save, reply."""
+"""Runs the guided dialogue for one citizen: load the draft, step, act on effects, save, reply."""
 import datetime as dt
 import logging
 

@@ -1,4 +1,4 @@
-"""Settings: built-in defaults, then the environment (and a `.env` file), then a test's overrides."""
+"""Settings: built-in defaults, then the environment (and `.env`), then a test's overrides."""
 import os
 from pathlib import Path
 

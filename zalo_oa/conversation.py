@@ -302,7 +302,7 @@ def _cmd_cancel(draft, ctx):
 def _cmd_back(draft, ctx):
     if draft is None:
         return Outcome(None, [Reply("menu", {"has_draft": False}, buttons=_menu_buttons())])
-    order = [s for s in SLOTS] + ["confirm"]
+    order = [*list(SLOTS), "confirm"]
     current = draft["step"] if draft["step"] in order else "confirm"
     index = order.index(current)
     if index == 0:

@@ -6,6 +6,7 @@ photos from racing on the same draft.
 """
 import json
 import logging
+
 import peewee
 
 from . import events, handlers

@@ -3,7 +3,7 @@ import json
 import logging
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import jinja2
@@ -49,7 +49,7 @@ def _locale(locale):
     return locale if locale in LOCALES else DEFAULT_LOCALE
 
 
-@lru_cache(maxsize=None)
+@cache
 def labels(locale):
     """The button and short labels of a locale."""
     with open(TEMPLATE_DIR / _locale(locale) / "labels.json", encoding="utf-8") as handle:

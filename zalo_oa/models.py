@@ -9,7 +9,7 @@ from .db import database
 
 def utcnow():
     """The current time as naive UTC, the form every DateTimeField here holds."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class JSONField(pw.TextField):

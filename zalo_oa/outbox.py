@@ -37,8 +37,9 @@ def queue_replies(citizen, replies, case=None, key=None):
 
 def queue(citizen, kind, message, case=None, dedupe_key=None, due_at=None, api="cs"):
     """Queue one message; a repeated `dedupe_key` queues nothing and returns None."""
-    row = dict(citizen=citizen, zalo_user_id=citizen.zalo_user_id, case=case, kind=kind,
-               api=api, payload=message, dedupe_key=dedupe_key, due_at=due_at or utcnow())
+    row = {"citizen": citizen, "zalo_user_id": citizen.zalo_user_id, "case": case,
+           "kind": kind, "api": api, "payload": message, "dedupe_key": dedupe_key,
+           "due_at": due_at or utcnow()}
     if dedupe_key is None:
         return OutboxMessage.create(**row)
     inserted = OutboxMessage.insert(**row).on_conflict_ignore().as_rowcount().execute()
@@ -93,10 +94,10 @@ def _record_failure(message, exc):
     reason = f"{exc.code}: {exc.message}"
     if exc.action == "retry" and message.attempts < MAX_ATTEMPTS:
         delay = BASE_BACKOFF_SECONDS * 2 ** (message.attempts - 1) * random.uniform(0.8, 1.2)
-        update = dict(status="pending", due_at=utcnow() + dt.timedelta(seconds=delay))
+        update = {"status": "pending", "due_at": utcnow() + dt.timedelta(seconds=delay)}
         log.warning("message %s: %s; retry in %.0f s", message.id, reason, delay)
     else:
-        update = dict(status=FINAL_STATUS.get(exc.action, "failed"))
+        update = {"status": FINAL_STATUS.get(exc.action, "failed")}
         log.warning("message %s %s: %s", message.id, update["status"], reason)
     (OutboxMessage.update(last_error=reason, claimed_until=None, **update)
      .where(OutboxMessage.id == message.id).execute())

@@ -70,7 +70,7 @@ def start(app, background=False):
     for job, seconds in jobs.declared():
         scheduler.add_job(jobs.run, "interval", args=[job], id=job.__name__,
                           seconds=seconds, max_instances=1, coalesce=True,
-                          next_run_time=dt.datetime.now(dt.timezone.utc),
+                          next_run_time=dt.datetime.now(dt.UTC),
                           misfire_grace_time=max(int(seconds * 4), 1))
     log.info("scheduler starting with %d jobs", len(jobs.declared()))
     scheduler.start()

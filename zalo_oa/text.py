@@ -7,7 +7,10 @@ _SPACES = re.compile(r"\s+")
 
 
 def fold(text):
-    """Lower-case `text` without diacritics, punctuation or repeated spaces: "Đèn  đường!" -> "den duong"."""
+    """`text` lower-cased, without diacritics, punctuation or repeated spaces.
+
+    "Đèn  đường!" -> "den duong".
+    """
     text = unicodedata.normalize("NFD", text or "").replace("đ", "d").replace("Đ", "D")
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     return _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()

@@ -2,27 +2,26 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-_zone = ZoneInfo("Asia/Ho_Chi_Minh")
+_city = {"zone": ZoneInfo("Asia/Ho_Chi_Minh")}
 
 
 def configure(name):
     """Set the city's time zone (ZALO_OA_TIMEZONE)."""
-    global _zone
-    _zone = ZoneInfo(name)
+    _city["zone"] = ZoneInfo(name)
 
 
 def zone():
-    return _zone
+    return _city["zone"]
 
 
 def to_local(utc_naive):
     """A stored naive-UTC time as an aware time in the city's zone."""
-    return utc_naive.replace(tzinfo=dt.timezone.utc).astimezone(_zone)
+    return utc_naive.replace(tzinfo=dt.UTC).astimezone(zone())
 
 
 def to_utc_naive(aware):
     """An aware time as the naive UTC the database stores."""
-    return aware.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return aware.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def format_date(utc_naive):
@@ -41,7 +40,7 @@ def from_epoch_ms(value):
         seconds = int(str(value)) / 1000
     except (TypeError, ValueError):
         return None
-    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).replace(tzinfo=None)
 
 
 def add_working_days(start_utc_naive, days):

@@ -16,7 +16,7 @@ def _update(user_ids, change):
 
 def on_add_user_to_tag(event):
     name, ids = _tag(event.payload)
-    _update(ids, lambda tags: tags if name in tags else tags + [name])
+    _update(ids, lambda tags: tags if name in tags else [*tags, name])
 
 
 def on_remove_user_from_tag(event):

@@ -13,7 +13,7 @@ def parse_fault(body):
     if not isinstance(body, dict) or not str(body.get("path") or "").startswith("/"):
         raise ValueError("path is required and must start with '/', e.g. /v3.0/oa/message/cs")
     fields = {"path": body["path"]}
-    for key in FAULT_KEYS + ("count",):
+    for key in (*FAULT_KEYS, "count"):
         value = body.get(key)
         if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
             raise ValueError(f"{key} must be an integer")

@@ -3,7 +3,7 @@ import functools
 import hmac
 import secrets
 
-from flask import (Blueprint, abort, g, redirect, render_template, request, session, url_for)
+from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.security import check_password_hash
 

@@ -1,4 +1,4 @@
-"""Zalo's webhook MAC: sha256(app_id + raw body + timestamp + OA secret key), hex, as `mac=<hex>`."""
+"""Zalo's webhook MAC: sha256(app_id + raw body + timestamp + OA secret key) as `mac=<hex>`."""
 import hashlib
 import hmac
 

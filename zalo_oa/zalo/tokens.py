@@ -1,4 +1,4 @@
-"""The OA access token the client sends: from the database, else the ZALO_OA_ACCESS_TOKEN setting."""
+"""The OA access token the client sends: stored in the database, else ZALO_OA_ACCESS_TOKEN."""
 from ..models import OAToken
 
 
