@@ -149,6 +149,7 @@ def test_withdrawal_erases_personal_data_and_keeps_cases_anonymised(handle, app)
     case = Case.create(citizen=citizen(), category=1, description="Cây đổ trên đường",
                        contact_name="Nguyễn Văn An", contact_phone="84912345678")
     handle("user_send_text")
+    OutboxMessage.update(status="sent").execute()
     handle("user_withdraw")
     erased = citizen()
     assert (erased.name, erased.phone, erased.address) == (None, None, None)
@@ -156,6 +157,9 @@ def test_withdrawal_erases_personal_data_and_keeps_cases_anonymised(handle, app)
     assert Conversation.select().count() == 0
     kept = Case.get_by_id(case.id)
     assert (kept.contact_name, kept.contact_phone) == (None, None)
+    recorded = InboundEvent.get(InboundEvent.event_name == "user_submit_info")
+    assert "84912345678" not in recorded.payload
+    assert all(m.payload == {"erased": True} for m in OutboxMessage.select())
 
 
 def test_unknown_events_are_acknowledged_and_marked_ignored(handle):

@@ -1,5 +1,7 @@
 """Citizens as the OA knows them: who they are, when they last interacted, their data rights."""
-from .models import Case, Citizen, Conversation, utcnow
+from .models import Case, Citizen, Conversation, InboundEvent, OutboxMessage, utcnow
+
+ERASED = {"erased": True}
 
 
 def touch(zalo_user_id, at, interaction, user_id_by_app=None, locale="vi"):
@@ -28,8 +30,17 @@ def save_shared_info(citizen, name=None, phone=None, address=None):
 
 
 def erase(citizen):
-    """Honour a withdrawal: drop personal data and drafts; cases stay, anonymised."""
+    """Honour a withdrawal: drop personal data, drafts and message copies; cases stay, anonymised.
+
+    What was exchanged (shared contact details, summaries echoing them) is blanked on the
+    recorded events and the sent messages; messages still waiting to go out are kept.
+    """
     Conversation.delete().where(Conversation.citizen == citizen).execute()
+    (OutboxMessage.update(payload=ERASED)
+     .where((OutboxMessage.citizen == citizen) & (OutboxMessage.status != "pending")).execute())
+    (InboundEvent.update(payload="{}")
+     .where((InboundEvent.zalo_user_id == citizen.zalo_user_id)
+            & (InboundEvent.status != "pending")).execute())
     (Case.update(contact_name=None, contact_phone=None)
      .where(Case.citizen == citizen).execute())
     (Citizen.update(name=None, phone=None, address=None, display_name=None,
