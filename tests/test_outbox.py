@@ -41,8 +41,9 @@ def test_sent_messages_keep_zalo_message_id_in_order(server, ctx):
 
 def test_the_same_dedupe_key_queues_once(ctx):
     _, citizen = ctx
-    assert outbox.queue(citizen, "x", {"text": "a"}, dedupe_key="k1") is not None
-    assert outbox.queue(citizen, "x", {"text": "a"}, dedupe_key="k1") is None
+    user = citizen.zalo_user_id
+    assert outbox.queue(user, "x", {"text": "a"}, citizen=citizen, dedupe_key="k1") is not None
+    assert outbox.queue(user, "x", {"text": "a"}, citizen=citizen, dedupe_key="k1") is None
     assert OutboxMessage.select().count() == 1
 
 

@@ -1,16 +1,14 @@
 """Case lifecycle: opening a case from a confirmed draft, codes, deadlines, status words."""
 import logging
 
+from . import case_rules
 from .db import database
 from .messages import label
-from .models import Case, CasePhoto, Category, TimelineEntry, utcnow
+from .models import AuditLog, Case, CasePhoto, Category, TimelineEntry, utcnow
 from .timeutil import add_working_days, format_date, to_local
 
 log = logging.getLogger(__name__)
 
-STATUSES = ("new", "received", "assigned", "in_progress", "resolved", "closed", "rejected",
-            "duplicate", "reopened")
-OPEN_STATUSES = ("new", "received", "assigned", "in_progress", "reopened")
 
 
 def make_code(prefix, case_id, created_at):
@@ -38,6 +36,9 @@ def open_case(citizen, draft, prefix="PA", channel="zalo"):
             CasePhoto.create(case=case, url=url)
         TimelineEntry.create(case=case, kind="created", actor="citizen", created_at=now,
                              data={"channel": channel, "photos": len(draft.get("photos", []))})
+        from . import followups
+
+        followups.case_opened(case)
     log.info("case %s opened (%s)", case.code, category.slug)
     return case
 
@@ -65,3 +66,111 @@ def case_params(case, locale):
         "created_date": format_date(case.created_at),
         "due_date": format_date(case.due_at),
     }
+
+
+def audit(staff, action, target=None, **data):
+    """Record a staff action."""
+    AuditLog.create(staff=staff, action=action, target=target, data=data or None)
+
+
+def _actor(staff):
+    return staff.username if staff is not None else "system"
+
+
+def change_status(case, new, staff=None, note=None, reason=None, duplicate_of=None,
+                  after_photo_url=None, actor=None):
+    """Move a case to `new`, record it, and queue the citizen's push, in one transaction.
+
+    `note` is public (sent to the citizen); `reason` is required to reject; `duplicate_of`
+    names the case this one repeats. Raises case_rules.TransitionError when not allowed.
+    """
+    from . import followups
+
+    old = case.status
+    case_rules.check_transition(old, new, reason, duplicate_of, case.id)
+    now = utcnow()
+    with database.atomic():
+        case.status, case.updated_at = new, now
+        if new == "resolved":
+            case.resolved_at = now
+        if new == "closed":
+            case.closed_at = now
+        if new == "rejected":
+            case.reject_reason = reason.strip()
+        if new == "duplicate":
+            case.duplicate_of = duplicate_of
+        if new == "reopened":
+            case.reopen_count += 1
+            case.resolved_at = case.closed_at = None
+        if staff is not None and case.first_response_at is None:
+            case.first_response_at = now
+        case.save()
+        if after_photo_url:
+            CasePhoto.create(case=case, url=after_photo_url, kind="after")
+        entry = TimelineEntry.create(
+            case=case, kind="status", actor=actor or _actor(staff), staff=staff, body=note,
+            public=True, data={"from": old, "to": new, "reason": reason,
+                               "duplicate_of": duplicate_of.code if duplicate_of else None})
+        if staff is not None:
+            audit(staff, "change_status", case.code, old=old, new=new)
+        followups.status_changed(case, old, entry, note=note, after_photo_url=after_photo_url)
+    log.info("case %s: %s -> %s", case.code, old, new)
+    return entry
+
+
+def assign(case, staff=None, department=None, assignee=None):
+    """Route a case to a department and/or a person; a new case becomes `assigned`."""
+    with database.atomic():
+        changes = {}
+        if department is not None and department.id != case.department_id:
+            case.department, changes["department"] = department, department.slug
+        if assignee is not None and assignee.id != case.assigned_to_id:
+            case.assigned_to, changes["assignee"] = assignee, assignee.username
+        if not changes:
+            return None
+        case.updated_at = utcnow()
+        case.save()
+        TimelineEntry.create(case=case, kind="assignment", actor=_actor(staff), staff=staff,
+                             data=changes)
+        if staff is not None:
+            audit(staff, "assign", case.code, **changes)
+        if case.status in ("new", "received", "reopened"):
+            change_status(case, "assigned", staff=staff)
+    return changes
+
+
+def set_priority(case, priority, staff=None):
+    """Change a case's priority."""
+    if priority not in case_rules.PRIORITIES:
+        raise ValueError(f"unknown priority {priority!r}")
+    with database.atomic():
+        old, case.priority = case.priority, priority
+        case.save(only=[Case.priority])
+        TimelineEntry.create(case=case, kind="priority", actor=_actor(staff), staff=staff,
+                             data={"from": old, "to": priority})
+        if staff is not None:
+            audit(staff, "set_priority", case.code, old=old, new=priority)
+
+
+def add_note(case, staff, body):
+    """An internal note: on the timeline, never sent to the citizen."""
+    with database.atomic():
+        entry = TimelineEntry.create(case=case, kind="note", actor=_actor(staff), staff=staff,
+                                     body=body.strip())
+        audit(staff, "add_note", case.code)
+    return entry
+
+
+def reply(case, staff, text):
+    """A public reply from staff to the case's citizen, through the outbox."""
+    from . import followups
+
+    with database.atomic():
+        entry = TimelineEntry.create(case=case, kind="reply", actor=_actor(staff), staff=staff,
+                                     body=text.strip(), public=True)
+        followups.staff_replied(case, entry)
+        if case.first_response_at is None:
+            case.first_response_at = entry.created_at
+            case.save(only=[Case.first_response_at])
+        audit(staff, "reply", case.code)
+    return entry

@@ -46,12 +46,29 @@ class Category(BaseModel):
     keywords = JSONField(default=list)
     department = pw.ForeignKeyField(Department, null=True, backref="categories")
     deadline_days = pw.IntegerField(default=5)
+    # Days between "still being handled" updates while a case stays open.
+    update_every_days = pw.IntegerField(default=3)
     position = pw.IntegerField(default=0)
     active = pw.BooleanField(default=True)
 
     @classmethod
     def listed(cls):
         return cls.select().where(cls.active).order_by(cls.position, cls.id)
+
+
+class Staff(BaseModel):
+    username = pw.CharField(unique=True, max_length=64)
+    password_hash = pw.CharField()
+    name = pw.CharField(null=True)
+    role = pw.CharField(default="operator", max_length=16)
+    department = pw.ForeignKeyField(Department, null=True, backref="staff")
+    active = pw.BooleanField(default=True)
+    zalo_user_id = pw.CharField(null=True, max_length=64)
+    locale = pw.CharField(default="vi", max_length=8)
+    failed_logins = pw.IntegerField(default=0)
+    locked_until = pw.DateTimeField(null=True)
+    last_login_at = pw.DateTimeField(null=True)
+    created_at = pw.DateTimeField(default=utcnow)
 
 
 class Citizen(BaseModel):
@@ -68,6 +85,9 @@ class Citizen(BaseModel):
     last_interaction_at = pw.DateTimeField(null=True)
     withdrawn_at = pw.DateTimeField(null=True)
     tags = JSONField(default=list)
+    # A staff member who took over this citizen's conversation (the bot stays quiet meanwhile).
+    handoff_staff = pw.ForeignKeyField(Staff, null=True, backref="handoffs", on_delete="SET NULL")
+    handoff_at = pw.DateTimeField(null=True)
     created_at = pw.DateTimeField(default=utcnow)
 
 
@@ -94,6 +114,14 @@ class Case(BaseModel):
     contact_phone = pw.CharField(null=True, max_length=32)
     status = pw.CharField(default="new", max_length=16, index=True)
     priority = pw.CharField(default="normal", max_length=16)
+    assigned_to = pw.ForeignKeyField(Staff, null=True, backref="cases", on_delete="SET NULL")
+    duplicate_of = pw.ForeignKeyField("self", null=True, backref="duplicates",
+                                      on_delete="SET NULL")
+    reject_reason = pw.TextField(null=True)
+    rating = pw.IntegerField(null=True)
+    citizen_confirmed = pw.BooleanField(null=True)
+    reopen_count = pw.IntegerField(default=0)
+    first_response_at = pw.DateTimeField(null=True)
     channel = pw.CharField(default="zalo", max_length=16)
     is_public = pw.BooleanField(default=True)
     due_at = pw.DateTimeField(null=True, index=True)
@@ -101,6 +129,10 @@ class Case(BaseModel):
     updated_at = pw.DateTimeField(default=utcnow)
     resolved_at = pw.DateTimeField(null=True)
     closed_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("status", "id"), False), (("department", "status", "id"), False),
+                   (("category", "id"), False), (("citizen", "id"), False))
 
     @classmethod
     def of_citizen(cls, citizen):
@@ -116,10 +148,14 @@ class CasePhoto(BaseModel):
 
 
 class TimelineEntry(BaseModel):
+    """One thing that happened to a case; `public` entries were told to the citizen."""
+
     case = pw.ForeignKeyField(Case, backref="timeline", on_delete="CASCADE")
     kind = pw.CharField(max_length=32)
     actor = pw.CharField(default="system", max_length=64)
+    staff = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
     body = pw.TextField(null=True)
+    public = pw.BooleanField(default=False)
     data = JSONField(null=True)
     created_at = pw.DateTimeField(default=utcnow)
 
@@ -149,6 +185,12 @@ class OutboxMessage(BaseModel):
     kind = pw.CharField(max_length=64)
     api = pw.CharField(default="cs", max_length=16)
     payload = JSONField()
+    # Template parameters, for a send that must fall back to a ZBS/ZNS template.
+    params = JSONField(null=True)
+    urgent = pw.BooleanField(default=False)
+    channel = pw.CharField(null=True, max_length=16)
+    cost_class = pw.CharField(null=True, max_length=16)
+    expires_at = pw.DateTimeField(null=True)
     dedupe_key = pw.CharField(unique=True, null=True, max_length=191)
     status = pw.CharField(default="pending", max_length=16)
     due_at = pw.DateTimeField(default=utcnow)
@@ -174,15 +216,76 @@ class OAToken(BaseModel):
     updated_at = pw.DateTimeField(default=utcnow)
 
 
-class Staff(BaseModel):
-    username = pw.CharField(unique=True, max_length=64)
-    password_hash = pw.CharField()
-    name = pw.CharField(null=True)
-    role = pw.CharField(default="operator", max_length=16)
-    department = pw.ForeignKeyField(Department, null=True, backref="staff")
-    active = pw.BooleanField(default=True)
-    zalo_user_id = pw.CharField(null=True, max_length=64)
+class OAuthRequest(BaseModel):
+    """One OAuth v4 consent in progress: its `state` and PKCE verifier, used once."""
+
+    state = pw.CharField(unique=True, max_length=64)
+    code_verifier = pw.CharField(max_length=128)
+    redirect_uri = pw.TextField()
     created_at = pw.DateTimeField(default=utcnow)
+    used_at = pw.DateTimeField(null=True)
+
+
+class TemplateText(BaseModel):
+    """An admin's edit of a message template; overrides the file under templates/messages."""
+
+    locale = pw.CharField(max_length=8)
+    name = pw.CharField(max_length=64)
+    body = pw.TextField()
+    updated_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("locale", "name"), True),)
+
+
+class FollowUp(BaseModel):
+    """A scheduled push or reminder about a case, done by the worker when due."""
+
+    case = pw.ForeignKeyField(Case, backref="followups", on_delete="CASCADE")
+    kind = pw.CharField(max_length=32)
+    due_at = pw.DateTimeField()
+    status = pw.CharField(default="pending", max_length=16)
+    dedupe_key = pw.CharField(unique=True, max_length=191)
+    data = JSONField(null=True)
+    created_at = pw.DateTimeField(default=utcnow)
+    done_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("status", "due_at"), False),)
+
+
+class Alert(BaseModel):
+    """Something an admin must act on (e.g. the OA token could not be refreshed)."""
+
+    kind = pw.CharField(max_length=64, index=True)
+    message = pw.TextField()
+    created_at = pw.DateTimeField(default=utcnow)
+    resolved_at = pw.DateTimeField(null=True)
+
+    @classmethod
+    def active(cls):
+        return cls.select().where(cls.resolved_at.is_null()).order_by(cls.id)
+
+
+class AuditLog(BaseModel):
+    """Every staff action, for accountability."""
+
+    staff = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
+    action = pw.CharField(max_length=64)
+    target = pw.CharField(null=True, max_length=191)
+    data = JSONField(null=True)
+    created_at = pw.DateTimeField(default=utcnow, index=True)
+
+
+class CannedResponse(BaseModel):
+    """A reply staff can pick, per category and status; `{code}`-style variables are filled in."""
+
+    title = pw.CharField()
+    body_vi = pw.TextField()
+    body_en = pw.TextField(null=True)
+    category = pw.ForeignKeyField(Category, null=True, on_delete="CASCADE")
+    status = pw.CharField(null=True, max_length=16)
+    active = pw.BooleanField(default=True)
 
 
 class WorkerHeartbeat(BaseModel):
@@ -193,5 +296,6 @@ class WorkerHeartbeat(BaseModel):
     started_at = pw.DateTimeField(default=utcnow)
 
 
-MODELS = [SchemaVersion, Department, Category, Citizen, Conversation, Case, CasePhoto,
-          TimelineEntry, InboundEvent, OutboxMessage, OAToken, Staff, WorkerHeartbeat]
+MODELS = [SchemaVersion, Department, Category, Staff, Citizen, Conversation, Case, CasePhoto,
+          TimelineEntry, InboundEvent, OutboxMessage, OAToken, OAuthRequest, TemplateText,
+          FollowUp, Alert, AuditLog, CannedResponse, WorkerHeartbeat]

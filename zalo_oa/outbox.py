@@ -1,5 +1,6 @@
 """Outbound messages: queued in the caller's transaction, claimed and sent by the worker."""
 import datetime as dt
+import json
 import logging
 import random
 
@@ -22,24 +23,48 @@ FINAL_STATUS = {"fail": "failed", "window": "undeliverable", "skip": "skipped",
                 "refresh": "failed"}
 
 
-def queue_replies(citizen, replies, case=None, key=None):
-    """Render `replies` in the citizen's language and queue them, in order, now."""
+def queue_replies(citizen, replies, case=None, key=None, urgent=True):
+    """Render `replies` in the citizen's language and queue them, in order.
+
+    Replies to what a citizen just said are `urgent` (sent at any hour); scheduled pushes are
+    not, and wait out the night (quiet hours).
+    """
+    return _queue_rendered(citizen.zalo_user_id, citizen, citizen.locale, replies, case, key,
+                           urgent)
+
+
+def queue_to_staff(member, reply, case, key):
+    """Queue a message to a staff member's own Zalo account (reminders about their cases)."""
+    return _queue_rendered(member.zalo_user_id, None, member.locale, [reply], case, key, False)
+
+
+def _queue_rendered(user_id, citizen, locale, replies, case, key, urgent):
     rows = []
     now = utcnow()
     card = card_image_url(current_app.config)
     for index, reply in enumerate(replies):
-        message = render(reply, citizen.locale, card_image_url=card)
-        rows.append(queue(citizen, reply.template, message, case=case,
-                          dedupe_key=f"{key}:{index}" if key else None,
-                          due_at=now + dt.timedelta(microseconds=index)))
+        row = queue(user_id, reply.template, render(reply, locale, card_image_url=card),
+                    citizen=citizen, case=case, urgent=urgent,
+                    params={"template": reply.template, "locale": locale,
+                            "params": _plain(reply.params)},
+                    dedupe_key=f"{key}:{index}" if key else None,
+                    due_at=now + dt.timedelta(microseconds=index))
+        if row is not None:
+            rows.append(row)
     return rows
 
 
-def queue(citizen, kind, message, case=None, dedupe_key=None, due_at=None, api="cs"):
+def _plain(params):
+    """Template parameters as JSON-ready values (dates and the like as text)."""
+    return json.loads(json.dumps(params, default=str))
+
+
+def queue(user_id, kind, message, citizen=None, case=None, dedupe_key=None, due_at=None,
+          urgent=True, params=None, api="cs"):
     """Queue one message; a repeated `dedupe_key` queues nothing and returns None."""
-    row = {"citizen": citizen, "zalo_user_id": citizen.zalo_user_id, "case": case,
-           "kind": kind, "api": api, "payload": message, "dedupe_key": dedupe_key,
-           "due_at": due_at or utcnow()}
+    row = {"citizen": citizen, "zalo_user_id": user_id, "case": case, "kind": kind,
+           "api": api, "payload": message, "dedupe_key": dedupe_key, "urgent": urgent,
+           "params": params, "due_at": due_at or utcnow()}
     if dedupe_key is None:
         return OutboxMessage.create(**row)
     inserted = OutboxMessage.insert(**row).on_conflict_ignore().as_rowcount().execute()

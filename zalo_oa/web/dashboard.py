@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, render_template, request
 from peewee import fn
 
-from .. import cases as case_rules
+from .. import case_rules
 from ..models import Case, CasePhoto, OutboxMessage, TimelineEntry
 from ..timeutil import format_datetime
 from . import auth

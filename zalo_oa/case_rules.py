@@ -1,0 +1,53 @@
+"""Case status rules, pure: which transitions are allowed and what each one needs."""
+
+STATUSES = ("new", "received", "assigned", "in_progress", "resolved", "closed", "rejected",
+            "duplicate", "reopened")
+OPEN_STATUSES = ("new", "received", "assigned", "in_progress", "reopened")
+DONE_STATUSES = ("resolved", "closed", "rejected", "duplicate")
+
+TRANSITIONS = {
+    "new": ("received", "assigned", "in_progress", "rejected", "duplicate"),
+    "received": ("assigned", "in_progress", "rejected", "duplicate"),
+    "assigned": ("received", "in_progress", "resolved", "rejected", "duplicate"),
+    "in_progress": ("assigned", "resolved", "duplicate"),
+    "resolved": ("closed", "reopened"),
+    "reopened": ("assigned", "in_progress", "resolved", "duplicate"),
+    "closed": ("reopened",),
+    "rejected": ("reopened",),
+    "duplicate": ("reopened",),
+}
+PRIORITIES = ("low", "normal", "high", "urgent")
+
+
+class TransitionError(ValueError):
+    """A status change that the rules do not allow; `reason` is a short machine word."""
+
+    def __init__(self, reason, message):
+        super().__init__(message)
+        self.reason = reason
+
+
+def allowed(current):
+    """The statuses a case in `current` may move to."""
+    return TRANSITIONS.get(current, ())
+
+
+def check_transition(current, new, reason=None, duplicate_of=None, case_id=None):
+    """Raise TransitionError unless `current` -> `new` is allowed with what was given."""
+    if new not in STATUSES:
+        raise TransitionError("unknown_status", f"unknown status {new!r}")
+    if new not in allowed(current):
+        raise TransitionError("not_allowed", f"a {current} case cannot become {new}")
+    if new == "rejected" and not (reason or "").strip():
+        raise TransitionError("reason_required", "rejecting a case needs a reason")
+    if new == "duplicate":
+        if duplicate_of is None:
+            raise TransitionError("target_required", "a duplicate needs the case it repeats")
+        if duplicate_of.id == case_id:
+            raise TransitionError("self_duplicate", "a case cannot duplicate itself")
+        if duplicate_of.status not in OPEN_STATUSES + ("resolved",):
+            raise TransitionError("target_closed", "the target case is not open")
+
+
+def is_open(status):
+    return status in OPEN_STATUSES
