@@ -1,7 +1,7 @@
 """Case rules: codes, deadlines in working days, status words."""
 import datetime as dt
 
-from zalo_oa import cases, timeutil
+from zalo_oa import case_rules, cases, timeutil
 
 
 def test_code_has_prefix_year_month_and_six_digit_number():
@@ -17,5 +17,5 @@ def test_deadline_skips_the_weekend():
 
 
 def test_status_words_exist_for_every_status_in_both_languages():
-    for status in cases.STATUSES:
+    for status in case_rules.STATUSES:
         assert cases.status_name(status, "vi") != cases.status_name(status, "en")

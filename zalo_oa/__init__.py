@@ -18,13 +18,14 @@ def create_app(test_config=None):
     configure_logging(settings["LOG_LEVEL"])
 
     from . import db, timeutil
-    from .web import dashboard, health, webhook
+    from .web import dashboard, health, oauth, webhook
 
     timeutil.configure(settings["TIMEZONE"])
     db.init_app(app)
     webhook.init_app(app)
     health.init_app(app)
     dashboard.init_app(app)
+    oauth.init_app(app)
     if app.config["SANDBOX"]:
         from . import sandbox
 
@@ -48,5 +49,6 @@ def configure_logging(level):
     if not root.handlers:
         logging.basicConfig(level=level,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # A pass that outlasts its interval is skipped by design; APScheduler warns about each.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)

@@ -45,7 +45,7 @@ def check_transition(current, new, reason=None, duplicate_of=None, case_id=None)
             raise TransitionError("target_required", "a duplicate needs the case it repeats")
         if duplicate_of.id == case_id:
             raise TransitionError("self_duplicate", "a case cannot duplicate itself")
-        if duplicate_of.status not in OPEN_STATUSES + ("resolved",):
+        if duplicate_of.status not in (*OPEN_STATUSES, "resolved"):
             raise TransitionError("target_closed", "the target case is not open")
 
 

@@ -4,10 +4,10 @@ import logging
 
 from flask import current_app
 
-from . import cases, conversation
+from . import cases, conversation, followups
 from .db import database
 from .messages import Button, Reply
-from .models import Case, Category, Citizen, Conversation, utcnow
+from .models import Case, Category, Citizen, Conversation, TimelineEntry, utcnow
 from .outbox import queue_replies
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,13 @@ def context_for(citizen):
 
 
 def converse(citizen, event, key, now=None):
-    """Feed one citizen input to the dialogue; queue the replies under dedupe key `key`."""
+    """Feed one citizen input to the dialogue; queue the replies under dedupe key `key`.
+
+    While a staff member has taken over the conversation the bot stays silent and the input
+    goes on the citizen's latest case for staff to read.
+    """
+    if citizen.handoff_staff_id is not None:
+        return _record_for_staff(citizen, event)
     now = now or utcnow()
     state, _ = Conversation.get_or_create(citizen=citizen)
     ctx = context_for(citizen)
@@ -61,11 +67,37 @@ def _perform(effect, citizen, ctx):
         return [Reply("case_status", cases.case_params(case, citizen.locale))], case
     if name == "list_cases":
         return [_case_list(citizen)], None
+    if name == "feedback":
+        return followups.record_feedback(citizen, effect[1], effect[2]), None
     if name == "set_locale":
         citizen.locale = effect[1]
         citizen.save(only=[Citizen.locale])
         return [Reply("language_switched")], None
     raise ValueError(f"unknown dialogue effect {name!r}")
+
+
+def _record_for_staff(citizen, event):
+    """Put a citizen's message on their latest case while staff handle the conversation."""
+    case = Case.of_citizen(citizen).first()
+    if case is None:
+        log.info("citizen %s wrote during a handoff but has no case", citizen.id)
+        return None
+    data = {"input": type(event).__name__.lower(), **_describe(event)}
+    TimelineEntry.create(case=case, kind="citizen_message", actor="citizen",
+                         body=getattr(event, "text", None), data=data)
+    return None
+
+
+def _describe(event):
+    if isinstance(event, conversation.Photos):
+        return {"photos": list(event.urls)}
+    if isinstance(event, conversation.Location):
+        return {"latitude": event.latitude, "longitude": event.longitude}
+    if isinstance(event, conversation.Contact):
+        return {"name": event.name, "phone": event.phone}
+    if isinstance(event, conversation.Other):
+        return {"kind": event.kind}
+    return {}
 
 
 def _case_list(citizen):

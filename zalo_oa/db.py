@@ -23,6 +23,18 @@ class SchemaTooOld(RuntimeError):
     """The database schema is older than this code: run `zalo-oa db upgrade`."""
 
 
+class ImmediateSqliteDatabase(peewee.SqliteDatabase):
+    """SQLite whose transactions take the write lock when they begin.
+
+    A deferred transaction that reads and then writes fails at once with "database is
+    locked" when another connection wrote in between (SQLite will not wait, to avoid a
+    deadlock); one that takes the lock first simply waits its turn.
+    """
+
+    def begin(self, lock_type=None):
+        return super().begin(lock_type or "IMMEDIATE")
+
+
 def make_database(url):
     """Build a peewee database for `url` (sqlite:///path or postgresql://...)."""
     scheme = urlparse(url).scheme
@@ -31,8 +43,8 @@ def make_database(url):
         path = url.split(":///", 1)[1] if ":///" in url else ":memory:"
         if path not in ("", ":memory:"):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return peewee.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10,
-                                     check_same_thread=False)
+        return ImmediateSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10,
+                                       check_same_thread=False)
     if scheme in ("postgres", "postgresql"):
         return connect_url(url.replace("postgres://", "postgresql://", 1))
     raise ValueError(f"unsupported database URL scheme: {scheme!r}")
@@ -66,11 +78,6 @@ def init_app(app):
 
 
 def write_transaction():
-    """A transaction that takes the write lock at its start on SQLite.
-
-    A deferred SQLite transaction that reads and then writes can interleave with another
-    process's; IMMEDIATE makes claim-then-update atomic across processes.
-    """
-    if isinstance(database.obj, peewee.SqliteDatabase) and not database.in_transaction():
-        return database.atomic(lock_type="IMMEDIATE")
+    """A transaction for claim-then-update work: on SQLite every transaction takes the write
+    lock at its start (ImmediateSqliteDatabase), on PostgreSQL callers lock rows they claim."""
     return database.atomic()

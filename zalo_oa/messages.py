@@ -1,6 +1,7 @@
 """Renders message templates (templates/messages/<locale>/) into Zalo `cs` message payloads."""
 import json
 import logging
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
@@ -62,10 +63,74 @@ def label(key, locale):
 
 
 def render_text(name, params, locale):
-    """Render template `name` in `locale` to plain text, trimmed to Zalo's limit."""
+    """Render template `name` in `locale` to plain text, trimmed to Zalo's limit.
+
+    An admin's TemplateText override of (locale, name) wins over the file; an override that
+    fails to render falls back to the file, so a bad edit never stops a message.
+    """
+    override = _override(_locale(locale), name)
+    if override is not None:
+        try:
+            return fit_text(override.render(L=labels(locale), **params).strip())
+        except jinja2.TemplateError:
+            log.exception("template override %s/%s failed; using the file", locale, name)
     template = _env.get_template(f"{_locale(locale)}/{name}.txt")
     text = template.render(L=labels(locale), **params).strip()
     return fit_text(text)
+
+
+def render_string(body, params, locale):
+    """Render a template body given as text (an admin's draft) the way render_text would."""
+    return fit_text(_env.from_string(body).render(L=labels(locale), **params).strip())
+
+
+# --- admin overrides (TemplateText rows), cached per process -------------------------------
+
+OVERRIDE_CHECK_SECONDS = 5
+_overrides = {"db": None, "checked": 0.0, "stamp": None, "templates": {}}
+
+
+def _override(locale, name):
+    """The compiled override of (locale, name), or None; the rows are re-read when they change."""
+    from .db import database
+
+    db = database.obj
+    if db is None:
+        return None
+    now = time.monotonic()
+    if _overrides["db"] is not db or now - _overrides["checked"] > OVERRIDE_CHECK_SECONDS:
+        _reload_overrides(db, now)
+    return _overrides["templates"].get((locale, name))
+
+
+def _reload_overrides(db, now):
+    import peewee
+
+    from .models import TemplateText
+
+    try:
+        stamp = TemplateText.select(peewee.fn.MAX(TemplateText.updated_at),
+                                    peewee.fn.COUNT(TemplateText.id)).tuples().get()
+        if _overrides["db"] is not db or stamp != _overrides["stamp"]:
+            _overrides["templates"] = _compile_overrides(TemplateText.select())
+    except peewee.PeeweeException:  # no schema yet (e.g. before `db upgrade`)
+        stamp, _overrides["templates"] = None, {}
+    _overrides.update(db=db, checked=now, stamp=stamp)
+
+
+def _compile_overrides(rows):
+    compiled = {}
+    for row in rows:
+        try:
+            compiled[(row.locale, row.name)] = _env.from_string(row.body)
+        except jinja2.TemplateError:
+            log.exception("template override %s/%s does not compile", row.locale, row.name)
+    return compiled
+
+
+def forget_overrides():
+    """Re-read the overrides on the next render (after an admin saved one in this process)."""
+    _overrides["db"] = None
 
 
 def fit_text(text, limit=MAX_TEXT):

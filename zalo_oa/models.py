@@ -76,7 +76,7 @@ class Citizen(BaseModel):
     user_id_by_app = pw.CharField(null=True, max_length=64)
     display_name = pw.CharField(null=True)
     name = pw.CharField(null=True)
-    phone = pw.CharField(null=True, max_length=32)
+    phone = pw.CharField(null=True, max_length=32, index=True)
     address = pw.TextField(null=True)
     locale = pw.CharField(default="vi", max_length=8)
     is_follower = pw.BooleanField(default=False)
@@ -132,7 +132,8 @@ class Case(BaseModel):
 
     class Meta:
         indexes = ((("status", "id"), False), (("department", "status", "id"), False),
-                   (("category", "id"), False), (("citizen", "id"), False))
+                   (("category", "id"), False), (("citizen", "id"), False),
+                   (("status", "due_at"), False), (("contact_phone",), False))
 
     @classmethod
     def of_citizen(cls, citizen):
@@ -204,7 +205,7 @@ class OutboxMessage(BaseModel):
     seen_at = pw.DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("status", "due_at"), False),)
+        indexes = ((("status", "due_at"), False), (("zalo_user_id", "status", "due_at"), False))
 
 
 class OAToken(BaseModel):

@@ -1,27 +1,27 @@
-"""Outbound messages: queued in the caller's transaction, claimed and sent by the worker."""
+"""Outbound messages: queued in the caller's transaction, leased to one sender, outcome kept."""
 import datetime as dt
 import json
 import logging
 import random
 
+import peewee
 from flask import current_app
 
+from . import delivery_rules
 from .config import card_image_url
 from .db import is_postgres, write_transaction
 from .messages import render
-from .models import OutboxMessage, utcnow
-from .zalo.errors import ZaloError
+from .models import Citizen, OutboxMessage, utcnow
+from .timeutil import to_local, to_utc_naive
 
 log = logging.getLogger(__name__)
 
-LEASE = dt.timedelta(minutes=2)
-MAX_ATTEMPTS = 6
 BASE_BACKOFF_SECONDS = 5
+MAX_BACKOFF_SECONDS = 3600
+IN_FLIGHT = ("pending", "sending")
 
-# What each error's action leaves on the row.
-FINAL_STATUS = {"fail": "failed", "window": "undeliverable", "skip": "skipped",
-                "refresh": "failed"}
 
+# --- queueing ---------------------------------------------------------------------------------
 
 def queue_replies(citizen, replies, case=None, key=None, urgent=True):
     """Render `replies` in the citizen's language and queue them, in order.
@@ -62,67 +62,111 @@ def _plain(params):
 def queue(user_id, kind, message, citizen=None, case=None, dedupe_key=None, due_at=None,
           urgent=True, params=None, api="cs"):
     """Queue one message; a repeated `dedupe_key` queues nothing and returns None."""
+    now = utcnow()
+    due_at = due_at or now
+    if not urgent:
+        due_at = to_utc_naive(delivery_rules.not_before_morning(to_local(due_at)))
+    max_age = dt.timedelta(hours=current_app.config["SEND_MAX_AGE_HOURS"])
     row = {"citizen": citizen, "zalo_user_id": user_id, "case": case, "kind": kind,
            "api": api, "payload": message, "dedupe_key": dedupe_key, "urgent": urgent,
-           "params": params, "due_at": due_at or utcnow()}
+           "params": params, "due_at": due_at, "expires_at": due_at + max_age}
     if dedupe_key is None:
         return OutboxMessage.create(**row)
     inserted = OutboxMessage.insert(**row).on_conflict_ignore().as_rowcount().execute()
     return OutboxMessage.get(OutboxMessage.dedupe_key == dedupe_key) if inserted else None
 
 
-def claim_due(limit=50, now=None):
-    """Lease up to `limit` due messages to this worker; stale leases are taken over."""
+# --- leasing ----------------------------------------------------------------------------------
+
+def claim_due(limit=50, now=None, lease_seconds=None, exclude_users=(), stale=True):
+    """Lease up to `limit` due messages, at most one per recipient, oldest first.
+
+    A recipient's next message is only leased once the one before it is settled, so messages
+    reach each citizen in order even with many senders. A lease whose sender died is taken
+    over when it runs out (that message may then arrive twice: the price of never losing it);
+    `stale=False` skips looking for those, for callers that look only now and then.
+    """
     now = now or utcnow()
-    due = ((OutboxMessage.status == "pending") & (OutboxMessage.due_at <= now)) | (
-        (OutboxMessage.status == "sending") & (OutboxMessage.claimed_until < now))
+    lease = dt.timedelta(seconds=lease_seconds or current_app.config["SEND_LEASE_SECONDS"])
     with write_transaction():
-        query = (OutboxMessage.select(OutboxMessage.id).where(due)
-                 .order_by(OutboxMessage.due_at, OutboxMessage.id).limit(limit))
-        if is_postgres():
-            query = query.for_update("FOR UPDATE SKIP LOCKED")
-        ids = [row.id for row in query]
-        if not ids:
+        rows = _claimable(now, limit, exclude_users, stale)
+        if not rows:
             return []
-        (OutboxMessage.update(status="sending", claimed_until=now + LEASE,
+        ids = [row.id for row in rows]
+        (OutboxMessage.update(status="sending", claimed_until=now + lease,
                               attempts=OutboxMessage.attempts + 1)
          .where(OutboxMessage.id.in_(ids)).execute())
-    return list(OutboxMessage.select().where(OutboxMessage.id.in_(ids))
-                .order_by(OutboxMessage.due_at, OutboxMessage.id))
+    for row in rows:
+        if row.status == "sending":
+            log.warning("message %s: lease ran out in a sender; sending again", row.id)
+        row.status, row.attempts = "sending", row.attempts + 1
+    return rows
 
 
-def dispatch_due(client, limit=50):
-    """Send what is due through `client`; return how many messages were handled."""
-    handled = 0
-    while True:
-        batch = claim_due(limit)
-        for message in batch:
-            send_one(client, message)
-        handled += len(batch)
-        if len(batch) < limit:
-            return handled
+def _claimable(now, limit, exclude_users, stale):
+    """Leases that ran out (when `stale`), then due messages; each query walks the
+    (status, due_at) index in order, where one query with an OR sorted every due row."""
+    rows = []
+    if stale:
+        rows = list(_claim_query((OutboxMessage.status == "sending")
+                                 & (OutboxMessage.claimed_until < now), limit, exclude_users))
+    if len(rows) < limit:
+        due = _claim_query((OutboxMessage.status == "pending") & (OutboxMessage.due_at <= now),
+                           limit - len(rows), exclude_users)
+        rows += list(due)
+    return rows
 
 
-def send_one(client, message):
-    """Send one claimed message and record the outcome on its row."""
-    try:
-        data = client.send_cs(message.zalo_user_id, message.payload)
-    except ZaloError as exc:
-        _record_failure(message, exc)
+def _claim_query(condition, limit, exclude_users):
+    earlier = OutboxMessage.alias()
+    blocked = (earlier.select(earlier.id).where(
+        (earlier.zalo_user_id == OutboxMessage.zalo_user_id)
+        & earlier.status.in_(IN_FLIGHT)
+        & ((earlier.due_at < OutboxMessage.due_at)
+           | ((earlier.due_at == OutboxMessage.due_at) & (earlier.id < OutboxMessage.id)))))
+    query = OutboxMessage.select().where(condition & ~peewee.fn.EXISTS(blocked))
+    if exclude_users:
+        query = query.where(OutboxMessage.zalo_user_id.not_in(list(exclude_users)))
+    query = query.order_by(OutboxMessage.due_at, OutboxMessage.id).limit(limit)
+    return query.for_update("FOR UPDATE SKIP LOCKED") if is_postgres() else query
+
+
+def attach_citizens(rows):
+    """Load the leased messages' citizens in one query (the sender needs each one)."""
+    ids = {row.citizen_id for row in rows if row.citizen_id}
+    found = {c.id: c for c in Citizen.select().where(Citizen.id.in_(ids))} if ids else {}
+    for row in rows:
+        if row.citizen_id:
+            row.citizen = found.get(row.citizen_id)
+
+
+# --- outcomes ---------------------------------------------------------------------------------
+
+def settle(message, status, **fields):
+    """Record a final or interim outcome on the message's row and release its lease."""
+    fields.setdefault("claimed_until", None)
+    (OutboxMessage.update(status=status, **fields)
+     .where(OutboxMessage.id == message.id).execute())
+
+
+def mark_sent(message, route, zalo_message_id):
+    settle(message, "sent", sent_at=utcnow(), last_error=None, channel=route.channel,
+           cost_class=route.cost_class, zalo_message_id=zalo_message_id or None)
+
+
+def retry_later(message, reason, due_at=None, counts=True):
+    """Put the message back for a later try, or fail it once it is too old to matter."""
+    now = utcnow()
+    if due_at is None:
+        backoff = BASE_BACKOFF_SECONDS * 2 ** max(message.attempts - 1, 0)
+        due_at = now + dt.timedelta(
+            seconds=min(backoff, MAX_BACKOFF_SECONDS) * random.uniform(0.8, 1.2))
+    if message.expires_at is not None and due_at > message.expires_at:
+        log.warning("message %s failed: %s; gave up after %s attempts", message.id, reason,
+                    message.attempts)
+        settle(message, "failed", last_error=f"gave up after {message.attempts} attempts: "
+                                             f"{reason}")
         return
-    (OutboxMessage.update(status="sent", sent_at=utcnow(), claimed_until=None, last_error=None,
-                          zalo_message_id=str(data.get("message_id") or "") or None)
-     .where(OutboxMessage.id == message.id).execute())
-
-
-def _record_failure(message, exc):
-    reason = f"{exc.code}: {exc.message}"
-    if exc.action == "retry" and message.attempts < MAX_ATTEMPTS:
-        delay = BASE_BACKOFF_SECONDS * 2 ** (message.attempts - 1) * random.uniform(0.8, 1.2)
-        update = {"status": "pending", "due_at": utcnow() + dt.timedelta(seconds=delay)}
-        log.warning("message %s: %s; retry in %.0f s", message.id, reason, delay)
-    else:
-        update = {"status": FINAL_STATUS.get(exc.action, "failed")}
-        log.warning("message %s %s: %s", message.id, update["status"], reason)
-    (OutboxMessage.update(last_error=reason, claimed_until=None, **update)
-     .where(OutboxMessage.id == message.id).execute())
+    extra = {} if counts else {"attempts": OutboxMessage.attempts - 1}
+    settle(message, "pending", due_at=due_at, last_error=reason, **extra)
+    log.info("message %s: %s; retry at %s", message.id, reason, due_at)

@@ -7,22 +7,37 @@ import socket
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from . import chat, inbox, outbox
+from . import chat, followups, inbox
 from .db import ensure_connection
+from .dispatcher import Dispatcher
 from .models import WorkerHeartbeat, utcnow
+from .ratelimit import RateLimiter
+from .sending import Sender
+from .zalo import tokens
 from .zalo.client import ZaloClient
-from .zalo.tokens import token_provider
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 10
 
 
-def make_client(app):
+TOKEN_CHECK_SECONDS = 600
+
+
+def make_client(app, limiter=None):
     """The Zalo client for this app's settings."""
     config = app.config
-    return ZaloClient(config["ZALO_API_BASE"], token_provider(config["ZALO_OA_ACCESS_TOKEN"]),
-                      timeout=config["ZALO_HTTP_TIMEOUT"])
+    return ZaloClient(config["ZALO_API_BASE"],
+                      tokens.token_provider(config["ZALO_OA_ACCESS_TOKEN"]),
+                      timeout=config["ZALO_HTTP_TIMEOUT"], zns_base=config["ZALO_ZNS_BASE"],
+                      on_rate_headers=limiter.observe if limiter else None,
+                      pool_size=config["SEND_THREADS"])
+
+
+def make_sender(app):
+    """A Sender with its own rate limiter and client."""
+    limiter = RateLimiter(app.config["SEND_RATE_PER_SECOND"])
+    return Sender(app.config, make_client(app, limiter), limiter)
 
 
 class Jobs:
@@ -30,17 +45,24 @@ class Jobs:
 
     def __init__(self, app):
         self.app = app
-        self.client = make_client(app)
+        self.dispatcher = Dispatcher(app, make_sender(app), app.config["SEND_THREADS"])
         self.name = f"{socket.gethostname()}:{os.getpid()}"
 
-    def pump(self):
-        """Handle recorded events, then send what is due: a reply leaves within one pass."""
-        inbox.process_pending()
-        outbox.dispatch_due(self.client)
+    def events(self):
+        """Handle recorded webhook events; wake the sender for the replies they queued."""
+        if inbox.process_pending():
+            self.dispatcher.wake()
+
+    def followups(self):
+        if followups.run_due():
+            self.dispatcher.wake()
 
     def drafts(self):
         chat.remind_idle_drafts()
         chat.expire_idle_drafts()
+
+    def token(self):
+        tokens.refresh_if_due(self.app.config)
 
     def heartbeat(self):
         now = utcnow()
@@ -51,7 +73,8 @@ class Jobs:
 
     def declared(self):
         """(job, interval in seconds) pairs: the whole schedule."""
-        return [(self.pump, self.app.config["POLL_SECONDS"]), (self.drafts, 30),
+        return [(self.events, self.app.config["POLL_SECONDS"]), (self.followups, 5),
+                (self.drafts, 30), (self.token, TOKEN_CHECK_SECONDS),
                 (self.heartbeat, HEARTBEAT_SECONDS)]
 
     def run(self, job):
@@ -63,15 +86,35 @@ class Jobs:
                 log.exception("job %s failed", job.__name__)
 
 
+class Worker:
+    """The scheduler and the sending loop of one process, started and stopped together."""
+
+    def __init__(self, scheduler, jobs):
+        self.scheduler = scheduler
+        self.jobs = jobs
+
+    def shutdown(self, wait=True):
+        self.jobs.dispatcher.stop()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=wait)
+
+
 def start(app, background=False):
-    """Start the scheduler: in a thread (demo, tests) or blocking (`zalo-oa worker`)."""
+    """Start the worker: in threads (demo, tests) or blocking (`zalo-oa worker`)."""
     scheduler = (BackgroundScheduler if background else BlockingScheduler)(timezone="UTC")
     jobs = Jobs(app)
+    jobs.dispatcher.start()
     for job, seconds in jobs.declared():
         scheduler.add_job(jobs.run, "interval", args=[job], id=job.__name__,
                           seconds=seconds, max_instances=1, coalesce=True,
                           next_run_time=dt.datetime.now(dt.UTC),
                           misfire_grace_time=max(int(seconds * 4), 1))
-    log.info("scheduler starting with %d jobs", len(jobs.declared()))
-    scheduler.start()
-    return scheduler
+    log.info("scheduler starting with %d jobs and %d sending threads",
+             len(jobs.declared()), jobs.dispatcher.threads)
+    worker = Worker(scheduler, jobs)
+    try:
+        scheduler.start()
+    finally:
+        if not background:
+            worker.shutdown(wait=False)
+    return worker

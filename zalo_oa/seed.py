@@ -6,7 +6,7 @@ from werkzeug.security import generate_password_hash
 
 from .config import REFERENCE_DIR
 from .db import database
-from .models import Category, Department, OAToken, Staff, utcnow
+from .models import Category, Department, OAToken, Staff
 
 
 def _read(name):
@@ -44,14 +44,10 @@ def ensure_sandbox_token(app):
 
 
 def save_token(access_token, refresh_token=None, expires_in=None):
-    """Store the OA's token pair (replacing the old one) in one transaction."""
-    import datetime as dt
+    """Store the OA's token pair (replacing the old one)."""
+    from .zalo.tokens import save_pair
 
-    expires_at = utcnow() + dt.timedelta(seconds=int(expires_in)) if expires_in else None
-    with database.atomic():
-        OAToken.delete().execute()
-        OAToken.create(access_token=access_token, refresh_token=refresh_token,
-                       expires_at=expires_at)
+    save_pair(access_token, refresh_token, expires_in)
 
 
 def create_staff(username, password, role="admin", name=None, department=None):

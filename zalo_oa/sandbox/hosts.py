@@ -2,16 +2,22 @@
 from flask import Blueprint, request
 
 from ..config import SANDBOX_PREFIX
-from . import faults
+from . import faults, limits, tokens
 from .envelope import ApiError, failure
 
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 
-def host_blueprint(host):
-    """A blueprint for `/sandbox/<host>` that applies faults and answers in Zalo's envelope."""
+def host_blueprint(host, latency=False, rate_limited=False):
+    """A blueprint for `/sandbox/<host>` that applies faults and answers in Zalo's envelope.
+
+    `latency` adds the configured delay to every call; `rate_limited` counts calls against
+    the per-minute limit (-32 past it) and puts X-RateLimit-* headers on the answers.
+    """
     prefix = f"{SANDBOX_PREFIX}/{host}"
     bp = Blueprint(f"sandbox_{host}", __name__, url_prefix=prefix)
+    if latency or rate_limited:
+        _apply_knobs(bp, latency, rate_limited)
 
     @bp.before_request
     def apply_faults():
@@ -30,6 +36,24 @@ def host_blueprint(host):
     return bp
 
 
+def _apply_knobs(bp, latency, rate_limited):
+    @bp.before_request
+    def apply_knobs():
+        knobs = limits.settings()
+        if latency:
+            limits.delay(knobs)
+        return limits.limit_rate(knobs) if rate_limited else None
+
+    if rate_limited:
+        bp.after_request(limits.add_rate_headers)
+
+
 def zalo_path(prefix):
     """This request's path as Zalo's host would see it (the sandbox prefix removed)."""
     return request.path[len(prefix):] or "/"
+
+
+def require_token(code=-216, message="Access token is invalid"):
+    """ApiError(code) unless the `access_token` header holds a valid sandbox token."""
+    if not tokens.is_valid(request.headers.get("access_token", "")):
+        raise ApiError(code, message)

@@ -28,6 +28,8 @@ class SandboxToken(BaseModel):
     expires_at = pw.DateTimeField()
     revoked = pw.BooleanField(default=False)
     created_at = pw.DateTimeField(default=utcnow)
+    # Refresh tokens are single use: set when this pair's refresh token was traded in.
+    refresh_used_at = pw.DateTimeField(null=True)
 
 
 class SandboxMessage(BaseModel):
@@ -88,4 +90,30 @@ class SandboxUpload(BaseModel):
     created_at = pw.DateTimeField(default=utcnow)
 
 
-MODELS = [SandboxUser, SandboxToken, SandboxMessage, SandboxEvent, SandboxFault, SandboxUpload]
+class SandboxAuthCode(BaseModel):
+    """An OAuth v4 authorization code: single use, 10 minutes, bound to its PKCE challenge."""
+
+    code = pw.CharField(unique=True, max_length=64)
+    app_id = pw.CharField(max_length=64)
+    code_challenge = pw.CharField(max_length=128)
+    created_at = pw.DateTimeField(default=utcnow)
+    used_at = pw.DateTimeField(null=True)
+
+
+class SandboxRateWindow(BaseModel):
+    """OA API calls counted in one clock minute (epoch minutes), shared by every process."""
+
+    minute = pw.BigIntegerField(unique=True)
+    calls = pw.IntegerField(default=0)
+
+
+class SandboxSetting(BaseModel):
+    """The sandbox's knobs for tests and benchmarks; one row."""
+
+    rate_limit_per_minute = pw.IntegerField(default=4000)
+    latency_ms = pw.IntegerField(default=0)
+
+
+OAUTH_MODELS = [SandboxAuthCode, SandboxRateWindow, SandboxSetting]
+MODELS = [SandboxUser, SandboxToken, SandboxMessage, SandboxEvent, SandboxFault, SandboxUpload,
+          *OAUTH_MODELS]

@@ -1,46 +1,33 @@
-"""The staff dashboard: the case inbox and each case's page."""
-from flask import Blueprint, abort, render_template, request
-from peewee import fn
+"""The staff dashboard: the case inbox, and the wiring of every dashboard blueprint."""
+from flask import Blueprint, current_app, g, render_template, request
 
-from .. import case_rules
-from ..models import Case, CasePhoto, OutboxMessage, TimelineEntry
-from ..timeutil import format_datetime
-from . import auth
+from .. import case_rules, inbox_query
+from ..models import Department, Staff, utcnow
+from . import access, admin, admin_templates, auth, case_views, handoff_views, i18n, uploads
 
 bp = Blueprint("dashboard", __name__)
 PAGE_SIZE = 50
 
 
 @bp.get("/")
-@auth.staff_required
+@access.require(access.READ)
 def index():
-    """The newest cases, optionally of one status, with counts per status."""
-    status = request.args.get("status") or None
-    query = Case.select().order_by(Case.id.desc())
-    if status in case_rules.STATUSES:
-        query = query.where(Case.status == status)
-    counts = dict(Case.select(Case.status, fn.COUNT(Case.id)).group_by(Case.status).tuples())
-    return render_template("dashboard/index.html", cases=query.limit(PAGE_SIZE),
-                           counts=counts, status=status, statuses=case_rules.STATUSES)
-
-
-@bp.get("/cases/<code>")
-@auth.staff_required
-def case_page(code):
-    """One case: what was reported, where, its photos, its timeline and its messages."""
-    case = Case.get_or_none(Case.code == code)
-    if case is None:
-        abort(404)
+    """The inbox: filtered, searched and sorted cases, a keyset page at a time."""
+    filters = inbox_query.parse(request.args)
+    now, soon = utcnow(), current_app.config["DUE_SOON_HOURS"]
+    rows, next_cursor = inbox_query.page(filters, g.staff, now, PAGE_SIZE, soon)
+    args = {k: v for k, v in request.args.items() if k != "after" and v}
     return render_template(
-        "dashboard/case.html", case=case,
-        photos=CasePhoto.select().where(CasePhoto.case == case),
-        timeline=TimelineEntry.select().where(TimelineEntry.case == case)
-        .order_by(TimelineEntry.created_at),
-        messages=OutboxMessage.select().where(OutboxMessage.case == case)
-        .order_by(OutboxMessage.id))
+        "dashboard/index.html", cases=rows, filters=filters, args=args, next_cursor=next_cursor,
+        counts=inbox_query.counts(filters, g.staff, now, soon), statuses=case_rules.STATUSES,
+        priorities=case_rules.PRIORITIES, categories=inbox_query.categories_by_id(),
+        departments={d.id: d for d in Department.select()},
+        staff_names={s.id: s.name or s.username for s in Staff.select()})
 
 
 def init_app(app):
     auth.init_app(app)
-    app.jinja_env.filters["local_time"] = format_datetime
-    app.register_blueprint(bp)
+    i18n.init_app(app)
+    for blueprint in (bp, case_views.bp, handoff_views.bp, uploads.bp, admin.bp,
+                      admin_templates.bp):
+        app.register_blueprint(blueprint)

@@ -5,7 +5,7 @@ import peewee
 from flask import Blueprint, jsonify
 
 from .. import migrations
-from ..models import InboundEvent, OutboxMessage, WorkerHeartbeat, utcnow
+from ..models import Alert, InboundEvent, OutboxMessage, WorkerHeartbeat, utcnow
 from ..scheduler import HEARTBEAT_SECONDS
 
 bp = Blueprint("health", __name__)
@@ -28,7 +28,11 @@ def healthz():
         "events": {"pending": InboundEvent.select().where(InboundEvent.status == "pending")
                    .count()},
         "outbox": _outbox_counts(),
+        "alerts": [{"kind": a.kind, "message": a.message, "since": a.created_at.isoformat()}
+                   for a in Alert.active()],
     }
+    if body["alerts"]:
+        body["status"] = "degraded"
     return jsonify(body)
 
 

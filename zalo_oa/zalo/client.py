@@ -12,23 +12,42 @@ from .errors import TransientError, error_for
 log = logging.getLogger(__name__)
 
 CS_PATH = "/v3.0/oa/message/cs"
+TEMPLATE_PATH = "/v3.0/oa/message/template"
+ZNS_PATH = "/message/template"
 USER_DETAIL_PATH = "/v3.0/oa/user/detail"
 UPLOAD_IMAGE_PATH = "/v2.0/oa/upload/image"
 
 
 class ZaloClient:
-    """Calls the OA API at `api_base` with the token `token_provider()` returns."""
+    """Calls the OA API at `api_base` (and ZNS at `zns_base`) with `token_provider()`'s token.
 
-    def __init__(self, api_base, token_provider, timeout=10.0, session=None):
+    `on_rate_headers(limit, remain)` is told the X-RateLimit-* figures of every OA answer.
+    """
+
+    def __init__(self, api_base, token_provider, timeout=10.0, session=None, zns_base="",
+                 on_rate_headers=None, pool_size=10):
         self.api_base = api_base.rstrip("/")
+        self.zns_base = zns_base.rstrip("/")
         self.token_provider = token_provider
         self.timeout = timeout
-        self.session = session or requests.Session()
+        self.on_rate_headers = on_rate_headers
+        self.session = session or _session(pool_size)
 
     def send_cs(self, user_id, message):
         """Send a consultation message; return Zalo's `data` (with `message_id`)."""
         return self._call("POST", CS_PATH, json={"recipient": {"user_id": user_id},
                                                   "message": message})
+
+    def send_template(self, user_id, template_id, template_data):
+        """Send an approved ZBS template by user id (works outside the 7-day window)."""
+        return self._call("POST", TEMPLATE_PATH, json={
+            "user_id": user_id, "template_id": template_id, "template_data": template_data})
+
+    def send_zns(self, phone, template_id, template_data, tracking_id):
+        """Send an approved ZNS template to a phone number (84...); return `data` (`msg_id`)."""
+        return self._call("POST", ZNS_PATH, base=self.zns_base, json={
+            "phone": phone, "template_id": template_id, "template_data": template_data,
+            "tracking_id": tracking_id[:48]})
 
     def user_detail(self, user_id):
         """Return the follower's profile (`display_name`, `shared_info`, ...)."""
@@ -40,15 +59,34 @@ class ZaloClient:
         data = self._call("POST", UPLOAD_IMAGE_PATH, files={"file": (filename, content, mimetype)})
         return data["attachment_id"]
 
-    def _call(self, method, path, **kwargs):
-        url = self.api_base + path
+    def _call(self, method, path, base=None, **kwargs):
+        url = (base or self.api_base) + path
         headers = {"access_token": self.token_provider() or ""}
         try:
             response = self.session.request(method, url, headers=headers, timeout=self.timeout,
                                             **kwargs)
         except requests.RequestException as exc:
             raise TransientError("network", type(exc).__name__) from exc
+        self._note_rate_headers(response)
         return parse_envelope(response, path)
+
+    def _note_rate_headers(self, response):
+        limit = response.headers.get("X-RateLimit-Limit")
+        remain = response.headers.get("X-RateLimit-Remain")
+        if self.on_rate_headers and limit is not None and remain is not None:
+            try:
+                self.on_rate_headers(int(limit), int(remain))
+            except ValueError:
+                log.info("unreadable rate-limit headers %r/%r", limit, remain)
+
+
+def _session(pool_size):
+    """A Session whose connection pool fits the number of threads sending through it."""
+    session = requests.Session()
+    adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
 
 
 def parse_envelope(response, path):

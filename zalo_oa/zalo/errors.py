@@ -1,10 +1,10 @@
-"""Typed Zalo errors, classified by what the sender should do about them."""
+"""Typed Zalo errors, classified by what the sender should do about them (zalo-api.md §7)."""
 
 
 class ZaloError(Exception):
     """A call to Zalo failed; `code` is Zalo's error code (or an HTTP/network marker)."""
 
-    action = "fail"  # fail | retry | refresh | window | skip
+    action = "fail"  # fail | retry | refresh | window | later | skip
 
     def __init__(self, code, message, http_status=None):
         super().__init__(f"{code}: {message}")
@@ -14,13 +14,13 @@ class ZaloError(Exception):
 
 
 class TransientError(ZaloError):
-    """Worth retrying later: network trouble, HTTP 5xx, rate limit, a passing send failure."""
+    """Worth retrying later: network trouble, HTTP 5xx, a passing send failure."""
 
     action = "retry"
 
 
 class RateLimitError(TransientError):
-    """Over the app's call quota (-32)."""
+    """Over the app's call quota (-32): every sender slows down, the message waits."""
 
 
 class TokenError(ZaloError):
@@ -35,27 +35,30 @@ class WindowError(ZaloError):
     action = "window"
 
 
-class RecipientGoneError(ZaloError):
-    """The citizen cannot receive messages from the OA any more."""
+class NotNowError(ZaloError):
+    """Refused at this hour or over today's quota: try again the next morning."""
 
-    action = "skip"
+    action = "later"
 
 
 class PermanentError(ZaloError):
     """The request itself is wrong or not allowed; sending it again will not help."""
 
 
-CODE_CLASSES = {
-    -32: RateLimitError,
-    -200: TransientError,
-    -216: TokenError, -220: TokenError, -124: TokenError,
+OA_CODES = {
+    -32: RateLimitError, -200: TransientError,
+    -216: TokenError, -220: TokenError,
     -230: WindowError, -232: WindowError,
-    -213: RecipientGoneError, -217: RecipientGoneError, -227: RecipientGoneError,
-    -244: RecipientGoneError,
+    -234: NotNowError,
 }
+ZNS_CODES = {
+    -124: TokenError,
+    -133: NotNowError, -144: NotNowError, -1441: NotNowError, -147: NotNowError,
+}
+CODE_CLASSES = {**OA_CODES, **ZNS_CODES}
 
 
 def error_for(code, message, http_status=None):
-    """Build the typed error for a Zalo error code."""
+    """Build the typed error for a Zalo error code; unknown codes are permanent."""
     cls = CODE_CLASSES.get(code, PermanentError)
     return cls(code, message, http_status)

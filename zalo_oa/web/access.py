@@ -1,0 +1,105 @@
+"""Who may do what: staff roles, the rules per case, and the guard every dashboard view wears.
+
+A view says who may use it (`@access.require(READ)`, `ACT`, `ADMIN`, or `@access.public`); the
+guard sends anonymous visitors to the login page, answers 403 to a role that is not allowed,
+and checks the CSRF token on every state-changing request. The route-access test reads the
+`access` attribute the guard leaves on each view.
+"""
+import functools
+
+from flask import abort, g, redirect, request, session, url_for
+
+from ..models import Staff
+
+ROLES = ("admin", "operator", "department", "viewer")
+READ = ROLES
+ACT = ("admin", "operator", "department")
+ADMIN = ("admin",)
+PUBLIC = "public"
+
+
+def current_staff():
+    """The logged-in, active staff member of this session, or None."""
+    staff_id = session.get("staff_id")
+    if staff_id is None:
+        return None
+    staff = Staff.get_or_none((Staff.id == staff_id) & Staff.active)
+    # A password reset changes the hash, which ends the sessions opened with the old one.
+    if staff is None or session.get("auth") != session_mark(staff):
+        return None
+    return staff
+
+
+def session_mark(staff):
+    """A short fingerprint of the account's password hash, kept in its sessions."""
+    return staff.password_hash[-16:]
+
+
+def require(roles):
+    """Let only logged-in staff with one of `roles` through; CSRF is checked for them too."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def guarded(*args, **kwargs):
+            from .auth import check_csrf
+
+            staff = current_staff()
+            if staff is None:
+                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            if staff.role not in roles:
+                abort(403)
+            g.staff = staff
+            check_csrf()
+            return view(*args, **kwargs)
+
+        guarded.access = tuple(roles)
+        return guarded
+
+    return decorate
+
+
+def public(view):
+    """A page anyone may open (login, language); CSRF is still checked on posts."""
+
+    @functools.wraps(view)
+    def open_view(*args, **kwargs):
+        from .auth import check_csrf
+
+        g.staff = current_staff()
+        check_csrf()
+        return view(*args, **kwargs)
+
+    open_view.access = PUBLIC
+    return open_view
+
+
+# --- rules per case (pure: staff and case in, yes or no out) --------------------------------
+
+def can_view(staff, case):
+    """Department staff see their department's cases; every other role sees all."""
+    if staff.role == "department":
+        return staff.department_id is not None and case.department_id == staff.department_id
+    return staff.role in ROLES
+
+
+def can_act(staff, case):
+    """Admins and operators act on any case, department staff on their own; viewers never."""
+    return staff.role in ("admin", "operator") or (
+        staff.role == "department" and can_view(staff, case))
+
+
+def can_see_contact(staff, case):
+    """The citizen's name and phone: for those who may act on the case, not for viewers."""
+    return can_act(staff, case)
+
+
+def case_or_404(code, for_action=False):
+    """The case with this code that g.staff may see (and act on), else 404 or 403."""
+    from ..models import Case
+
+    case = Case.get_or_none(Case.code == code)
+    if case is None or not can_view(g.staff, case):
+        abort(404)
+    if for_action and not can_act(g.staff, case):
+        abort(403)
+    return case

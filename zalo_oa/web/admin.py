@@ -1,0 +1,175 @@
+"""Admin pages: staff accounts, categories and deadlines, canned responses, the audit log."""
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+
+from .. import case_rules
+from ..cases import audit
+from ..models import AuditLog, CannedResponse, Category, Department, Staff
+from . import access, forms
+from .auth import hash_password
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+AUDIT_PAGE = 100
+MIN_PASSWORD = 10
+
+
+def _departments():
+    return list(Department.select().order_by(Department.id))
+
+
+def _department_field():
+    department_id = forms.integer("department")
+    department = Department.get_or_none(Department.id == department_id) if department_id else None
+    if department_id and department is None:
+        raise forms.FormError("error_choice")
+    return department
+
+
+def _password_field(required):
+    password = request.form.get("password") or ""
+    if (required or password) and len(password) < MIN_PASSWORD:
+        raise forms.FormError("error_password_short")
+    return password
+
+
+def _staff_fields(member):
+    """Apply the account form to `member` (role, department, name, Zalo id, language)."""
+    member.name = forms.text("name", 128) or member.username
+    member.role = forms.choice("role", access.ROLES)
+    member.department = _department_field()
+    if member.role == "department" and member.department is None:
+        raise forms.FormError("error_department_required")
+    member.zalo_user_id = forms.text("zalo_user_id", 64) or None
+    member.locale = forms.choice("locale", ("vi", "en"))
+
+
+@bp.get("/staff")
+@access.require(access.ADMIN)
+def staff_list():
+    """Every staff account, and a form for a new one."""
+    return render_template("dashboard/admin/staff.html", members=Staff.select()
+                           .order_by(Staff.username), departments=_departments(),
+                           roles=access.ROLES, member=None)
+
+
+@bp.post("/staff")
+@access.require(access.ADMIN)
+def staff_create():
+    """Create a staff account."""
+    with forms.flashing_errors():
+        username = forms.text("username", 64, required=True)
+        if Staff.select().where(Staff.username == username).exists():
+            raise forms.FormError("error_username_taken")
+        member = Staff(username=username, password_hash=hash_password(_password_field(True)))
+        _staff_fields(member)
+        member.save()
+        audit(g.staff, "staff_create", username, role=member.role)
+        flash("saved", "ok")
+    return redirect(url_for("admin.staff_list"))
+
+
+@bp.get("/staff/<int:staff_id>")
+@access.require(access.ADMIN)
+def staff_edit(staff_id):
+    """One account's form."""
+    member = Staff.get_or_none(Staff.id == staff_id) or _not_found()
+    return render_template("dashboard/admin/staff_edit.html", member=member,
+                           departments=_departments(), roles=access.ROLES)
+
+
+@bp.post("/staff/<int:staff_id>")
+@access.require(access.ADMIN)
+def staff_update(staff_id):
+    """Change an account: role, department, active, Zalo id; a new password resets it."""
+    member = Staff.get_or_none(Staff.id == staff_id) or _not_found()
+    with forms.flashing_errors():
+        _staff_fields(member)
+        member.active = forms.checkbox("active")
+        if member.id == g.staff.id and (not member.active or member.role != "admin"):
+            raise forms.FormError("error_own_account")
+        password = _password_field(False)
+        if password:
+            member.password_hash = hash_password(password)
+            member.failed_logins, member.locked_until = 0, None
+        member.save()
+        audit(g.staff, "staff_update", member.username, role=member.role, active=member.active,
+              password_reset=bool(password))
+        flash("saved", "ok")
+    return redirect(url_for("admin.staff_edit", staff_id=member.id))
+
+
+@bp.get("/categories")
+@access.require(access.ADMIN)
+def categories():
+    """Categories with their department, deadline and update interval."""
+    return render_template("dashboard/admin/categories.html", departments=_departments(),
+                           categories=Category.select().order_by(Category.position, Category.id))
+
+
+@bp.post("/categories/<int:category_id>")
+@access.require(access.ADMIN)
+def category_update(category_id):
+    """Change a category's deadline, update interval, department or whether it is offered."""
+    category = Category.get_or_none(Category.id == category_id) or _not_found()
+    with forms.flashing_errors():
+        category.deadline_days = forms.integer("deadline_days", 1, 365) or category.deadline_days
+        category.update_every_days = (forms.integer("update_every_days", 1, 30)
+                                      or category.update_every_days)
+        category.department = _department_field()
+        category.active = forms.checkbox("active")
+        category.save()
+        audit(g.staff, "category_update", category.slug, deadline_days=category.deadline_days,
+              update_every_days=category.update_every_days, active=category.active)
+        flash("saved", "ok")
+    return redirect(url_for("admin.categories"))
+
+
+def _canned_fields(response):
+    response.title = forms.text("title", 200, required=True)
+    response.body_vi = forms.text("body_vi", 1900, required=True)
+    response.body_en = forms.text("body_en", 1900) or None
+    category_id = forms.integer("category")
+    response.category = Category.get_or_none(Category.id == category_id) if category_id else None
+    response.status = forms.choice("status", case_rules.STATUSES, required=False)
+    response.active = forms.checkbox("active")
+
+
+@bp.get("/canned")
+@access.require(access.ADMIN)
+def canned():
+    """Canned responses, per category and status."""
+    return render_template("dashboard/admin/canned.html", statuses=case_rules.STATUSES,
+                           responses=CannedResponse.select().order_by(CannedResponse.title),
+                           categories=Category.select().order_by(Category.position))
+
+
+@bp.post("/canned")
+@bp.post("/canned/<int:response_id>")
+@access.require(access.ADMIN)
+def canned_save(response_id=None):
+    """Create or change a canned response."""
+    response = (CannedResponse.get_or_none(CannedResponse.id == response_id) or _not_found()
+                ) if response_id else CannedResponse()
+    with forms.flashing_errors():
+        _canned_fields(response)
+        response.save()
+        audit(g.staff, "canned_save", response.title, id=response.id)
+        flash("saved", "ok")
+    return redirect(url_for("admin.canned"))
+
+
+@bp.get("/audit")
+@access.require(access.ADMIN)
+def audit_log():
+    """Every staff action, newest first, a keyset page at a time (`before` an id)."""
+    query = AuditLog.select().order_by(AuditLog.id.desc()).limit(AUDIT_PAGE + 1)
+    before = request.args.get("before", "")
+    if before.isdigit():
+        query = query.where(AuditLog.id < int(before))
+    rows = list(query)
+    more = rows[AUDIT_PAGE - 1].id if len(rows) > AUDIT_PAGE else None
+    return render_template("dashboard/admin/audit.html", rows=rows[:AUDIT_PAGE], before=more,
+                           names={s.id: s.username for s in Staff.select()})
+
+
+def _not_found():
+    abort(404)

@@ -1,0 +1,109 @@
+"""Admin: the texts of the bot's messages (TemplateText overrides) with a Zalo-like preview."""
+import jinja2
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+
+from .. import messages
+from ..cases import audit
+from ..messages import Button
+from ..models import TemplateText, utcnow
+from . import access
+
+bp = Blueprint("admin_templates", __name__, url_prefix="/admin/templates")
+
+_CASE = {"code": "PA-2611-000123", "category": "Đèn chiếu sáng", "status": "Đang xử lý",
+         "department": "Công ty Chiếu sáng công cộng", "created_date": "02/11/2026",
+         "due_date": "05/11/2026", "name": "Nguyễn Văn An", "number": 1}
+SAMPLE = {
+    **_CASE, "note": "Đội kỹ thuật đã thay bóng đèn.", "reason": "Ngoài phạm vi thành phố.",
+    "target": "PA-2611-000100", "text": "Chúng tôi đã cử người kiểm tra.", "rating": 5,
+    "time_left": "còn 5 giờ", "count": 2, "max": 5, "min": 10, "length": 2100,
+    "photo_count": 2, "more": 0, "ignored": 0, "has_draft": False, "suggested": [],
+    "description": "Đèn đường trước nhà số 12 Lê Lợi bị hỏng", "address": "12 Lê Lợi",
+    "latitude": 10.7769, "longitude": 106.7009, "contact_name": "Nguyễn Văn An",
+    "contact_phone": "84912345678", "kind": "sticker", "cases": [_CASE],
+    "categories": [{"number": 1, "name": "Đèn chiếu sáng"}]}
+# Buttons the code attaches to some messages, so the preview shows them too.
+BUTTONS = {"fixed_check": (Button("fixed_yes"), Button("fixed_no")),
+           "rating_ask": tuple(Button(f"rating_{n}") for n in range(1, 6)),
+           "case_list_empty": (Button("report"),), "menu": (Button("report"), Button("status"),
+                                                           Button("help"))}
+
+
+def template_names():
+    """The message templates that exist as files (the `_title` parts of cards included)."""
+    return sorted(p.stem for p in (messages.TEMPLATE_DIR / messages.DEFAULT_LOCALE).glob("*.txt"))
+
+
+def _file_body(locale, name):
+    path = messages.TEMPLATE_DIR / locale / f"{name}.txt"
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+def _checked(locale, name):
+    if locale not in messages.LOCALES or name not in template_names():
+        abort(404)
+
+
+def preview(body, locale, name):
+    """(message, error): the Zalo message `body` would make with sample values, as sent."""
+    try:
+        text = messages.render_string(body, SAMPLE, locale)
+    except jinja2.TemplateError as exc:
+        return None, str(exc)
+    # The buttons as Zalo receives them, built by the same code that sends them.
+    buttons = [messages.render_button(b, locale)["title"] for b in BUTTONS.get(name, ())]
+    return {"text": text, "buttons": buttons}, None
+
+
+@bp.get("")
+@access.require(access.ADMIN)
+def index():
+    """Every message template, marking those an admin changed."""
+    changed = {(t.locale, t.name) for t in TemplateText.select(TemplateText.locale,
+                                                                TemplateText.name)}
+    return render_template("dashboard/admin/templates.html", names=template_names(),
+                           locales=messages.LOCALES, changed=changed)
+
+
+@bp.get("/<locale>/<name>")
+@access.require(access.ADMIN)
+def edit(locale, name):
+    """One template's text, with its preview."""
+    _checked(locale, name)
+    row = TemplateText.get_or_none((TemplateText.locale == locale) & (TemplateText.name == name))
+    body = row.body if row else _file_body(locale, name)
+    return _page(locale, name, body, row is not None)
+
+
+def _page(locale, name, body, overridden):
+    shown, error = preview(body, locale, name)
+    return render_template("dashboard/admin/template_edit.html", locale=locale, name=name,
+                           body=body, preview=shown, error=error, overridden=overridden,
+                           original=_file_body(locale, name))
+
+
+@bp.post("/<locale>/<name>")
+@access.require(access.ADMIN)
+def save(locale, name):
+    """Preview a draft, save it (only if it renders), or go back to the file's text."""
+    _checked(locale, name)
+    body, action = request.form.get("body", "").replace("\r\n", "\n"), request.form.get("action")
+    if action == "reset":
+        TemplateText.delete().where((TemplateText.locale == locale)
+                                    & (TemplateText.name == name)).execute()
+        audit(g.staff, "template_reset", f"{locale}/{name}")
+    elif action == "save":
+        _, error = preview(body, locale, name)
+        if error or not body.strip():
+            flash("error_template", "error")
+            return _page(locale, name, body, True), 400
+        (TemplateText.insert(locale=locale, name=name, body=body, updated_at=utcnow())
+         .on_conflict(conflict_target=[TemplateText.locale, TemplateText.name],
+                      update={TemplateText.body: body, TemplateText.updated_at: utcnow()})
+         .execute())
+        audit(g.staff, "template_save", f"{locale}/{name}")
+    else:
+        return _page(locale, name, body, True)
+    messages.forget_overrides()
+    flash("saved", "ok")
+    return redirect(url_for("admin_templates.edit", locale=locale, name=name))

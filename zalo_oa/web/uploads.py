@@ -1,0 +1,58 @@
+"""After photos staff attach when resolving: stored under MEDIA_DIR/after/, served publicly.
+
+Zalo fetches the picture by URL to show it to the citizen, so the route needs no login; the
+file names are random, so the URL is the only key.
+"""
+import secrets
+from pathlib import Path
+
+from flask import Blueprint, current_app, send_from_directory, url_for
+
+from . import access
+
+bp = Blueprint("uploads", __name__)
+
+MAX_BYTES = 8 * 1024 * 1024
+SIGNATURES = ((b"\xff\xd8\xff", "jpg"), (b"\x89PNG\r\n\x1a\n", "png"), (b"GIF8", "gif"),
+              (b"RIFF", "webp"))
+
+
+class UploadError(ValueError):
+    """The upload is not an image we accept."""
+
+
+def image_kind(content):
+    """The file extension for an image's bytes, or None when it is no accepted image."""
+    for magic, kind in SIGNATURES:
+        if content.startswith(magic) and (kind != "webp" or content[8:12] == b"WEBP"):
+            return kind
+    return None
+
+
+def after_dir():
+    path = Path(current_app.config["MEDIA_DIR"]) / "after"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def save_after_photo(file_storage):
+    """Store an uploaded photo; return its absolute URL (PUBLIC_URL based, so Zalo can fetch it)."""
+    content = file_storage.read(MAX_BYTES + 1)
+    if len(content) > MAX_BYTES:
+        raise UploadError("too_large")
+    kind = image_kind(content)
+    if kind is None:
+        raise UploadError("not_image")
+    name = f"{secrets.token_urlsafe(16)}.{kind}"
+    (after_dir() / name).write_bytes(content)
+    path = url_for("uploads.after_photo", name=name)
+    public = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    return public + path if public else url_for("uploads.after_photo", name=name,
+                                                _external=True)
+
+
+@bp.get("/media/after/<name>")
+@access.public
+def after_photo(name):
+    """An after photo, for Zalo and for the case page."""
+    return send_from_directory(after_dir(), name, max_age=86400)
