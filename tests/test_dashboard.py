@@ -357,3 +357,13 @@ def test_both_languages_have_the_same_labels_and_none_shadows_a_dict_method():
               for name in ("vi", "en"))
     assert set(vi) == set(en)
     assert not set(vi) & set(dir(dict)), "T.<key> in a template would find the dict method"
+
+
+def test_an_active_alert_shows_on_every_page_until_resolved(operator, client):
+    from zalo_oa.models import Alert, utcnow
+
+    alert = Alert.create(kind="token_refresh_failed", message="refresh token refused (-14014)")
+    page = client.get("/").get_data(as_text=True)
+    assert "refresh token refused (-14014)" in page and "zalo-oa token connect" in page
+    Alert.update(resolved_at=utcnow()).where(Alert.id == alert.id).execute()
+    assert "refresh token refused" not in client.get("/").get_data(as_text=True)

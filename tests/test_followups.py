@@ -94,6 +94,15 @@ def test_resolution_sends_the_after_photo_and_schedules_the_fixed_check(ctx):
     assert pending(case) == ["auto_close", "fixed_check"]
 
 
+def resolved_case():
+    """A case of the sample payloads' citizen, worked on and resolved."""
+    citizen = Citizen.create(zalo_user_id="2468000000000000001", last_interaction_at=utcnow())
+    case = cases.open_case(citizen, DRAFT)
+    cases.change_status(case, "in_progress")
+    cases.change_status(case, "resolved")
+    return citizen, case
+
+
 def run_fixed_check(case):
     later = utcnow() + dt.timedelta(hours=25)
     followups.run_due(now=later)
@@ -108,11 +117,7 @@ def test_not_fixed_reopens_the_case_and_tells_the_department(ctx, client):
         from zalo_oa.models import Staff
 
         Staff.update(zalo_user_id="staff-zalo-1").execute()
-        citizen = Citizen.create(zalo_user_id="2468000000000000001",
-                                 last_interaction_at=utcnow())
-        case = cases.open_case(citizen, DRAFT)
-        cases.change_status(case, "in_progress")
-        cases.change_status(case, "resolved")
+        citizen, case = resolved_case()
         yes, no = run_fixed_check(case)
         assert (yes, no) == (f"#fixed {case.code}", f"#notfixed {case.code}")
         say(ctx, client, citizen.zalo_user_id, no, "tap-no")
@@ -127,11 +132,7 @@ def test_not_fixed_reopens_the_case_and_tells_the_department(ctx, client):
 
 def test_fixed_closes_the_case_and_asks_for_a_rating(ctx, client):
     with ctx.app_context():
-        citizen = Citizen.create(zalo_user_id="2468000000000000001",
-                                 last_interaction_at=utcnow())
-        case = cases.open_case(citizen, DRAFT)
-        cases.change_status(case, "in_progress")
-        cases.change_status(case, "resolved")
+        citizen, case = resolved_case()
         yes, _ = run_fixed_check(case)
         say(ctx, client, citizen.zalo_user_id, yes, "tap-yes")
         assert Case.get_by_id(case.id).status == "closed"

@@ -1,7 +1,8 @@
 """Blueprints standing in for Zalo's three hosts: faults, error envelope, unknown paths."""
-from flask import Blueprint, request
+from flask import Blueprint, g, request
 
 from ..config import SANDBOX_PREFIX
+from ..models import utcnow
 from . import faults, limits, tokens
 from .envelope import ApiError, failure
 
@@ -16,6 +17,8 @@ def host_blueprint(host, latency=False, rate_limited=False):
     """
     prefix = f"{SANDBOX_PREFIX}/{host}"
     bp = Blueprint(f"sandbox_{host}", __name__, url_prefix=prefix)
+    # Zalo counts a call when it arrives, not when its answer leaves after the latency.
+    bp.before_request(lambda: setattr(g, "sandbox_received_at", utcnow()))
     if latency or rate_limited:
         _apply_knobs(bp, latency, rate_limited)
 

@@ -32,6 +32,15 @@ class SandboxToken(BaseModel):
     refresh_used_at = pw.DateTimeField(null=True)
 
 
+def arrival_time():
+    """When the current call reached the sandbox (before any simulated latency), else now."""
+    from flask import g, has_request_context
+
+    if has_request_context() and "sandbox_received_at" in g:
+        return g.sandbox_received_at
+    return utcnow()
+
+
 class SandboxMessage(BaseModel):
     """One message the OA sent a user through a stand-in API, as it was sent."""
 
@@ -39,7 +48,7 @@ class SandboxMessage(BaseModel):
     api = pw.CharField(max_length=16)
     message_id = pw.CharField(unique=True, max_length=64)
     payload = JSONField()
-    sent_at = pw.DateTimeField(default=utcnow)
+    sent_at = pw.DateTimeField(default=arrival_time)
 
     @classmethod
     def to_user(cls, user_id):

@@ -4,7 +4,6 @@ import secrets
 
 from flask import current_app, request, url_for
 
-from ..models import utcnow
 from . import catalogue, rules, storage, users
 from .envelope import ApiError, success
 from .hosts import host_blueprint, require_token
@@ -38,7 +37,7 @@ def send_cs():
     _interacted_user(user_id)
     rules.check_message(body.get("message"), _attachment_exists)
     message = SandboxMessage.create(user_id=user_id, api="cs", message_id=secrets.token_hex(16),
-                                    payload=body, sent_at=utcnow())
+                                    payload=body)
     return success({"message_id": message.message_id, "user_id": user_id,
                     "sent_time": str(users.to_ms(message.sent_at)),
                     "quota": {"quota_type": "reply", "remain": "8", "total": "8"}})
@@ -61,8 +60,7 @@ def send_template():
         raise ApiError(-249, "Template is not allowed to send by user_id")
     catalogue.check_data(params, body.get("template_data"), -201, -201)
     message = SandboxMessage.create(user_id=user_id, api="template",
-                                    message_id=secrets.token_hex(16), payload=body,
-                                    sent_at=utcnow())
+                                    message_id=secrets.token_hex(16), payload=body)
     return success({"message_id": message.message_id, "user_id": user_id,
                     "sent_time": str(users.to_ms(message.sent_at))})
 

@@ -33,8 +33,7 @@ def send_zns():
     if len(str(body.get("tracking_id") or "")) > MAX_TRACKING_ID:
         raise ApiError(-201, f"tracking_id exceeds {MAX_TRACKING_ID} characters")
     message = SandboxMessage.create(user_id=recipient_of(phone), api="zns",
-                                    message_id=secrets.token_hex(16), payload=body,
-                                    sent_at=utcnow())
+                                    message_id=secrets.token_hex(16), payload=body)
     return success({"msg_id": message.message_id, "sent_time": str(users.to_ms(message.sent_at)),
                     "quota": {"dailyQuota": str(DAILY_QUOTA),
                               "remainingQuota": str(max(DAILY_QUOTA - sent_today(), 0))}})

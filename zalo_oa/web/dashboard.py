@@ -2,7 +2,7 @@
 from flask import Blueprint, current_app, g, render_template, request
 
 from .. import case_rules, inbox_query
-from ..models import Department, Staff, utcnow
+from ..models import Alert, Department, Staff, utcnow
 from . import access, admin, admin_templates, auth, case_views, handoff_views, i18n, uploads
 
 bp = Blueprint("dashboard", __name__)
@@ -28,6 +28,8 @@ def index():
 def init_app(app):
     auth.init_app(app)
     i18n.init_app(app)
+    # Alerts (a failed OA token refresh pauses sending) show on every page until resolved.
+    app.jinja_env.globals["active_alerts"] = lambda: list(Alert.active())
     for blueprint in (bp, case_views.bp, handoff_views.bp, uploads.bp, admin.bp,
                       admin_templates.bp):
         app.register_blueprint(blueprint)
