@@ -48,6 +48,9 @@ class Category(BaseModel):
     deadline_days = pw.IntegerField(default=5)
     # Days between "still being handled" updates while a case stays open.
     update_every_days = pw.IntegerField(default=3)
+    # Extra questions for this category (Open311 service attributes): a list of
+    # {"code", "datatype", "required", "description", "values": [{"key", "name"}]}.
+    questions = JSONField(default=list)
     position = pw.IntegerField(default=0)
     active = pw.BooleanField(default=True)
 
@@ -85,6 +88,11 @@ class Citizen(BaseModel):
     last_interaction_at = pw.DateTimeField(null=True)
     withdrawn_at = pw.DateTimeField(null=True)
     tags = JSONField(default=list)
+    # What the citizen chose to hear: their ward (a vietnam-provinces ward code), topics
+    # (category slugs and "emergency"), and whether announcements are off altogether.
+    area_code = pw.CharField(null=True, max_length=16, index=True)
+    topics = JSONField(default=list)
+    announcements_off = pw.BooleanField(default=False)
     # A staff member who took over this citizen's conversation (the bot stays quiet meanwhile).
     handoff_staff = pw.ForeignKeyField(Staff, null=True, backref="handoffs", on_delete="SET NULL")
     handoff_at = pw.DateTimeField(null=True)
@@ -122,6 +130,11 @@ class Case(BaseModel):
     citizen_confirmed = pw.BooleanField(null=True)
     reopen_count = pw.IntegerField(default=0)
     first_response_at = pw.DateTimeField(null=True)
+    area_code = pw.CharField(null=True, max_length=16, index=True)
+    # Answers to the category's extra questions, and the Open311 token of a partner's request.
+    attributes = JSONField(null=True)
+    open311_token = pw.CharField(null=True, unique=True, max_length=64)
+    partner = pw.CharField(null=True, max_length=64)
     channel = pw.CharField(default="zalo", max_length=16)
     is_public = pw.BooleanField(default=True)
     due_at = pw.DateTimeField(null=True, index=True)
@@ -177,12 +190,37 @@ class InboundEvent(BaseModel):
         indexes = ((("status", "zalo_user_id", "id"), False),)
 
 
+class Broadcast(BaseModel):
+    """An announcement to an audience of followers, sent through the outbox."""
+
+    title = pw.CharField()
+    body = pw.TextField()
+    image_url = pw.TextField(null=True)
+    # One optional button: {"kind": "url"|"phone", "label", "value"}.
+    button = JSONField(null=True)
+    # Who gets it: {"all": bool, "areas": [...], "topics": [...], "reported_in": {...},
+    # "user_ids": [...]} (see broadcasts.py).
+    audience = JSONField(default=dict)
+    emergency = pw.BooleanField(default=False)
+    channel = pw.CharField(default="message", max_length=16)  # message | article
+    article_id = pw.CharField(null=True, max_length=64)
+    status = pw.CharField(default="draft", max_length=16, index=True)
+    scheduled_at = pw.DateTimeField(null=True)
+    created_by = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
+    created_at = pw.DateTimeField(default=utcnow)
+    queued_at = pw.DateTimeField(null=True)
+    finished_at = pw.DateTimeField(null=True)
+    recipients = pw.IntegerField(default=0)
+
+
 class OutboxMessage(BaseModel):
     """One message to one citizen: what to send, when, and what came of it."""
 
     citizen = pw.ForeignKeyField(Citizen, null=True, backref="messages", on_delete="SET NULL")
     zalo_user_id = pw.CharField(max_length=64)
     case = pw.ForeignKeyField(Case, null=True, backref="messages", on_delete="SET NULL")
+    broadcast = pw.ForeignKeyField(Broadcast, null=True, backref="messages",
+                                   on_delete="CASCADE")
     kind = pw.CharField(max_length=64)
     api = pw.CharField(default="cs", max_length=16)
     payload = JSONField()
@@ -205,7 +243,17 @@ class OutboxMessage(BaseModel):
     seen_at = pw.DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("status", "due_at"), False), (("zalo_user_id", "status", "due_at"), False))
+        indexes = ((("status", "due_at"), False), (("zalo_user_id", "status", "due_at"), False),
+                   (("broadcast", "status"), False))
+
+
+class PartnerKey(BaseModel):
+    """An Open311 API key issued to a partner; revoked keys are refused."""
+
+    name = pw.CharField()
+    key = pw.CharField(unique=True, max_length=64)
+    created_at = pw.DateTimeField(default=utcnow)
+    revoked_at = pw.DateTimeField(null=True)
 
 
 class OAToken(BaseModel):
@@ -298,5 +346,5 @@ class WorkerHeartbeat(BaseModel):
 
 
 MODELS = [SchemaVersion, Department, Category, Staff, Citizen, Conversation, Case, CasePhoto,
-          TimelineEntry, InboundEvent, OutboxMessage, OAToken, OAuthRequest, TemplateText,
-          FollowUp, Alert, AuditLog, CannedResponse, WorkerHeartbeat]
+          TimelineEntry, InboundEvent, Broadcast, OutboxMessage, PartnerKey, OAToken,
+          OAuthRequest, TemplateText, FollowUp, Alert, AuditLog, CannedResponse, WorkerHeartbeat]
