@@ -109,6 +109,11 @@ CASES = [
     (draft_at("location"), cv.Text("Phản ánh mới"), "location",
      ["draft_in_progress", "ask_location"], None),
     (draft_at("photos"), cv.Text("PA-2611-000123"), "photos", [], "show_case"),
+    (None, cv.Text("khu vực Bến Thành"), None, [], "area"),
+    (draft_at("location"), cv.Text("chủ đề 2"), "location", [], "topics"),
+    (None, cv.Text("Dừng thông báo"), None, [], "announcements"),
+    (None, cv.Text("stop announcements"), None, [], "announcements"),
+    (draft_at("confirm"), cv.Text("Gửi không công khai"), None, [], "submit"),
 ]
 
 
@@ -183,7 +188,8 @@ def test_button_titles_are_understood_when_tapped():
         titles = [b["title"] for b in render(confirm, locale)["attachment"]["payload"]["buttons"]]
         effects = [cv.step(draft_at("confirm"), cv.Text(t), CTX) for t in titles]
         assert [o.effects[0][0] if o.effects else o.draft and o.draft["step"]
-                for o in effects] == ["submit", "edit", None]
+                for o in effects] == ["submit", "submit", "edit", None]
+        assert effects[1].effects[0][1]["public"] is False
 
 
 def test_reminder_and_expiry_replies():

@@ -29,6 +29,7 @@ def open_case(citizen, draft, prefix="PA", channel="zalo"):
             longitude=location.get("longitude"), address=location.get("address"),
             contact_name=contact.get("name"), contact_phone=contact.get("phone"),
             channel=channel, created_at=now, updated_at=now,
+            is_public=draft.get("public", True),
             due_at=add_working_days(now, category.deadline_days))
         case.code = make_code(prefix, case.id, now)
         case.save(only=[Case.code])

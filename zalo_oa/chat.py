@@ -9,6 +9,7 @@ from .db import database
 from .messages import Button, Reply
 from .models import Case, Category, Citizen, Conversation, TimelineEntry, utcnow
 from .outbox import queue_replies
+from .subscriptions import SUBSCRIPTION_EFFECTS
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +22,8 @@ def context_for(citizen):
         conversation.CategoryInfo(c.slug, c.name_vi, c.name_en, tuple(c.keywords or ()))
         for c in Category.listed())
     return conversation.Context(categories, citizen.locale,
-                                current_app.config["CASE_CODE_PREFIX"])
+                                current_app.config["CASE_CODE_PREFIX"],
+                                current_app.config["PROVINCE_CODE"])
 
 
 def converse(citizen, event, key, now=None):
@@ -69,6 +71,8 @@ def _perform(effect, citizen, ctx):
         return [_case_list(citizen)], None
     if name == "feedback":
         return followups.record_feedback(citizen, effect[1], effect[2]), None
+    if name in SUBSCRIPTION_EFFECTS:
+        return SUBSCRIPTION_EFFECTS[name](citizen, effect[1], ctx), None
     if name == "set_locale":
         citizen.locale = effect[1]
         citizen.save(only=[Citizen.locale])

@@ -7,6 +7,7 @@ Effects ask the caller for I/O the dialogue cannot do itself (submit, look up a 
 import re
 from dataclasses import dataclass, field
 
+from . import areas
 from .messages import Button, Reply
 from .text import contains_phrase, fold, normalize_phone
 
@@ -27,12 +28,22 @@ COMMANDS = {
     "continue": {"tiep tuc", "continue"},
     "english": {"english", "tieng anh"},
     "vietnamese": {"tieng viet", "vietnamese"},
+    "announcements_off": {"dung thong bao", "tat thong bao", "huy nhan thong bao",
+                          "stop announcements", "unsubscribe"},
+    "announcements_on": {"nhan thong bao", "bat thong bao", "nhan lai thong bao",
+                         "resume announcements", "resume", "subscribe"},
 }
+# Commands that take what follows them: "khu vực Bến Thành", "chủ đề 3".
+ARGUMENT_COMMANDS = {"area": ("dang ky khu vuc", "khu vuc", "my area", "area"),
+                     "topics": ("chu de", "topics", "topic")}
+EMERGENCY_TOPIC = "emergency"
 ANSWERS = {
     "done": {"xong", "da xong", "bo qua", "khong", "khong co", "tiep", "het", "done", "skip",
              "no", "next", "finish"},
     "submit": {"gui", "gui di", "xac nhan", "dong y", "ok", "co", "send", "submit", "confirm",
                "yes"},
+    "submit_private": {"gui khong cong khai", "khong cong khai", "send privately",
+                       "send private", "private"},
     "edit": {"sua", "chinh sua", "sua lai", "edit", "change"},
 }
 EDIT_FIELDS = {
@@ -66,6 +77,7 @@ class Context:
     categories: tuple
     locale: str = "vi"
     code_prefix: str = "PA"
+    province_code: int = 79
 
 
 @dataclass(frozen=True)
@@ -152,6 +164,9 @@ def _on_text(draft, text, ctx):
     command = _match(folded, COMMANDS)
     if command:
         return COMMAND_HANDLERS[command](draft, ctx)
+    setting = _setting_command(folded, ctx)
+    if setting:
+        return Outcome(draft, effects=[setting])
     if draft is None:
         return _start_from_text(text, folded, ctx)
     return TEXT_HANDLERS[draft["step"]](draft, text, folded, ctx)
@@ -266,6 +281,8 @@ def _text_contact(draft, text, folded, ctx):
 def _text_confirm(draft, text, folded, ctx):
     if folded in ANSWERS["submit"]:
         return Outcome(None, effects=[("submit", draft)])
+    if folded in ANSWERS["submit_private"]:
+        return Outcome(None, effects=[("submit", {**draft, "public": False})])
     if folded in ANSWERS["edit"]:
         draft["step"] = "edit"
         return Outcome(draft, prompt(draft, ctx))
@@ -352,10 +369,51 @@ def _cmd_language(locale):
     return switch
 
 
+def _cmd_announcements(on):
+    def switch(draft, ctx):
+        return Outcome(draft, effects=[("announcements", on)])
+    return switch
+
+
 COMMAND_HANDLERS = {"cancel": _cmd_cancel, "back": _cmd_back, "help": _cmd_help,
                     "menu": _cmd_menu, "report": _cmd_report, "status": _cmd_status,
                     "continue": _cmd_continue, "english": _cmd_language("en"),
-                    "vietnamese": _cmd_language("vi")}
+                    "vietnamese": _cmd_language("vi"),
+                    "announcements_off": _cmd_announcements(False),
+                    "announcements_on": _cmd_announcements(True)}
+
+
+def _setting_command(folded, ctx):
+    """("area", [codes]) or ("topics", choice) for "khu vực …" / "chủ đề …", else None.
+
+    "khu vực …" only counts when what follows names an area (or nothing does), so a report
+    that happens to begin with those words is still a report.
+    """
+    for name, prefixes in ARGUMENT_COMMANDS.items():
+        for prefix in prefixes:
+            if folded == prefix or folded.startswith(prefix + " "):
+                rest = folded[len(prefix):].strip()
+                if name == "topics":
+                    return ("topics", parse_topic(rest, ctx))
+                found = areas.match(rest, ctx.province_code) if rest else []
+                if rest and not found:
+                    return None
+                return ("area", [a.code for a in found])
+    return None
+
+
+def parse_topic(rest, ctx):
+    """What "chủ đề <rest>" asks for: None (show the list), "all", "none", or one topic."""
+    if not rest:
+        return None
+    if rest in ("tat ca", "all"):
+        return "all"
+    if rest in ("khong", "none", "bo het"):
+        return "none"
+    if rest in ("khan cap", "emergency", "emergencies", str(len(ctx.categories) + 1)):
+        return EMERGENCY_TOPIC
+    chosen = pick_category(rest, ctx)
+    return chosen.slug if chosen else "unknown"
 
 
 # --- prompts ------------------------------------------------------------------------------
@@ -412,7 +470,8 @@ def _prompt_contact(draft, ctx):
 
 def _prompt_confirm(draft, ctx):
     return [Reply("confirm", summary_params(draft, ctx),
-                  buttons=(Button("submit"), Button("edit"), Button("cancel")))]
+                  buttons=(Button("submit"), Button("submit_private"), Button("edit"),
+                           Button("cancel")))]
 
 
 def _prompt_edit(draft, ctx):

@@ -1,7 +1,9 @@
 """user_submit_info: contact details a citizen chose to share (nested or older flat shape)."""
 import logging
 
-from .. import chat, citizens, conversation
+from flask import current_app
+
+from .. import chat, citizens, conversation, subscriptions
 from ..text import normalize_phone
 
 log = logging.getLogger(__name__)
@@ -20,10 +22,19 @@ def shared_info(payload):
     return name, normalize_phone(str(info.get("phone") or "")), address
 
 
+def shared_ward(payload):
+    """The ward the citizen shared, in either shape, or None."""
+    info = payload.get("info") if isinstance(payload.get("info"), dict) else {}
+    nested = info.get("full_address") if isinstance(info.get("full_address"), dict) else {}
+    return nested.get("user_ward") or info.get("ward")
+
+
 def on_user_submit_info(event):
     citizen = event.citizen()
     name, phone, address = shared_info(event.payload)
     citizens.save_shared_info(citizen, name, phone, address)
+    subscriptions.area_from_shared_info(citizen, shared_ward(event.payload),
+                                        current_app.config["PROVINCE_CODE"])
     chat.converse(citizen, conversation.Contact(name, phone), event.key)
 
 
