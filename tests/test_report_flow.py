@@ -89,6 +89,10 @@ def test_a_citizen_reports_a_broken_street_light_in_vietnamese(live_server, citi
     confirmation = citizen.say("Gửi")
     code = re.search(r"PA-\d{4}-\d{6}", confirmation).group(0)
     assert "Hạn xử lý" in confirmation and "Công ty Chiếu sáng công cộng" in confirmation
+    public_page = f"{live_server.url}/p/{code}"
+    assert public_page in confirmation
+    page = requests.get(public_page, timeout=5)
+    assert page.status_code == 200 and code in page.text and "84912345678" not in page.text
 
     with live_server.app.app_context():
         case = Case.get(Case.code == code)

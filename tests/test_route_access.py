@@ -14,7 +14,13 @@ from .test_dashboard import login, make_case, make_staff, token
 # Endpoints outside the dashboard, with why they need no staff login.
 MACHINE = {"webhook.receive": "signed by Zalo", "health.healthz": "monitoring",
            "static": "public files",
-           "zalo_oauth.callback": "Zalo's OAuth redirect; its one-time `state` is the proof"}
+           "zalo_oauth.callback": "Zalo's OAuth redirect; its one-time `state` is the proof",
+           **dict.fromkeys(("open311.discovery", "open311.services", "open311.service_definition",
+                            "open311.requests_list", "open311.request_one",
+                            "open311.token_lookup", "open311.media"),
+                           "Open311 open data: public cases only, no personal data"),
+           "open311.create": "Open311 partners: authenticated by their API key",
+           "public.case_page": "the citizen's shareable case page: no personal data"}
 MACHINE_PREFIXES = ("sandbox",)  # sandbox blueprints: only mounted with ZALO_OA_SANDBOX=1
 PUBLIC = {"auth.login", "auth.switch_locale", "uploads.after_photo"}
 

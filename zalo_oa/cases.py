@@ -1,7 +1,9 @@
 """Case lifecycle: opening a case from a confirmed draft, codes, deadlines, status words."""
 import logging
 
-from . import case_rules
+from flask import current_app
+
+from . import areas, case_rules
 from .db import database
 from .messages import label
 from .models import AuditLog, Case, CasePhoto, Category, TimelineEntry, utcnow
@@ -32,7 +34,8 @@ def open_case(citizen, draft, prefix="PA", channel="zalo"):
             is_public=draft.get("public", True),
             due_at=add_working_days(now, category.deadline_days))
         case.code = make_code(prefix, case.id, now)
-        case.save(only=[Case.code])
+        case.area_code = _area_of(location.get("address"), citizen)
+        case.save(only=[Case.code, Case.area_code])
         for url in draft.get("photos", []):
             CasePhoto.create(case=case, url=url)
         TimelineEntry.create(case=case, kind="created", actor="citizen", created_at=now,
@@ -42,6 +45,14 @@ def open_case(citizen, draft, prefix="PA", channel="zalo"):
         followups.case_opened(case)
     log.info("case %s opened (%s)", case.code, category.slug)
     return case
+
+
+def _area_of(address, citizen):
+    """The ward a typed address names, else the reporter's own area, else None."""
+    found = areas.match(address or "", current_app.config["PROVINCE_CODE"], limit=2)
+    if len(found) == 1:
+        return found[0].code
+    return citizen.area_code if citizen is not None else None
 
 
 def find_for_citizen(citizen, code):
@@ -58,8 +69,10 @@ def case_params(case, locale):
     """The template parameters that describe a case to its citizen."""
     category = case.category
     department = case.department
+    public = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
     return {
         "code": case.code,
+        "public_url": f"{public}/p/{case.code}" if public and case.is_public else "",
         "category": category.name_en if locale == "en" else category.name_vi,
         "department": (department.name_en if locale == "en" else department.name_vi)
         if department else "",

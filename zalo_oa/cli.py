@@ -197,5 +197,31 @@ def token_status():
         click.echo(f"alert {alert['kind']} since {alert['created_at']}: {alert['message']}")
 
 
+@main.group("partner-key")
+def partner_key():
+    """Open311 API keys for partner apps."""
+
+
+@partner_key.command("create")
+@click.argument("name")
+def partner_key_create(name):
+    """Issue a key for partner NAME and print it (shown once)."""
+    from .web.partner_keys import create_key_command
+
+    _app()
+    _require_current_schema()
+    click.echo(create_key_command(name))
+
+
+def _add_operator_groups():
+    from . import broadcast_cli
+
+    main.add_command(broadcast_cli.followers)
+    main.add_command(broadcast_cli.broadcast)
+
+
+_add_operator_groups()
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

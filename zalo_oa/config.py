@@ -26,6 +26,7 @@ SETTINGS = [
     ("SANDBOX", "ZALO_OA_SANDBOX", False, bool),
     ("PUBLIC_URL", "ZALO_OA_PUBLIC_URL", "", str),
     ("SANDBOX_WEBHOOK_URL", "ZALO_OA_SANDBOX_WEBHOOK_URL", "", str),
+    ("OPEN311_JURISDICTION", "ZALO_OA_OPEN311_JURISDICTION", "", str),
     ("MAP_TILE_URL", "ZALO_OA_MAP_TILE_URL", "", str),
     ("CARD_IMAGE_URL", "ZALO_OA_CARD_IMAGE_URL", "", str),
     ("MEDIA_DIR", "ZALO_OA_MEDIA_DIR", str(DATA_DIR / "media"), str),

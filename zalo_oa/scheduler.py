@@ -7,7 +7,7 @@ import socket
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from . import chat, followups, inbox
+from . import broadcasts, chat, followups, inbox
 from .db import ensure_connection
 from .dispatcher import Dispatcher
 from .models import WorkerHeartbeat, utcnow
@@ -57,6 +57,11 @@ class Jobs:
         if followups.run_due():
             self.dispatcher.wake()
 
+    def broadcast_job(self):
+        """Queue scheduled broadcasts that are due; mark finished ones done."""
+        if broadcasts.run_due():
+            self.dispatcher.wake()
+
     def drafts(self):
         chat.remind_idle_drafts()
         chat.expire_idle_drafts()
@@ -74,6 +79,7 @@ class Jobs:
     def declared(self):
         """(job, interval in seconds) pairs: the whole schedule."""
         return [(self.events, self.app.config["POLL_SECONDS"]), (self.followups, 5),
+                (self.broadcast_job, 5),
                 (self.drafts, 30), (self.token, TOKEN_CHECK_SECONDS),
                 (self.heartbeat, HEARTBEAT_SECONDS)]
 

@@ -3,7 +3,21 @@ from flask import Blueprint, current_app, g, render_template, request
 
 from .. import case_rules, inbox_query
 from ..models import Alert, Department, Staff, utcnow
-from . import access, admin, admin_templates, auth, case_views, handoff_views, i18n, uploads
+from . import (
+    access,
+    admin,
+    admin_templates,
+    auth,
+    broadcast_views,
+    case_views,
+    handoff_views,
+    i18n,
+    open311,
+    partner_keys,
+    public,
+    stats_views,
+    uploads,
+)
 
 bp = Blueprint("dashboard", __name__)
 PAGE_SIZE = 50
@@ -31,5 +45,6 @@ def init_app(app):
     # Alerts (a failed OA token refresh pauses sending) show on every page until resolved.
     app.jinja_env.globals["active_alerts"] = lambda: list(Alert.active())
     for blueprint in (bp, case_views.bp, handoff_views.bp, uploads.bp, admin.bp,
-                      admin_templates.bp):
+                      admin_templates.bp, open311.bp, public.bp, stats_views.bp, partner_keys.bp,
+                      broadcast_views.bp):
         app.register_blueprint(blueprint)
