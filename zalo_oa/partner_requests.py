@@ -6,14 +6,13 @@ or an uploaded file.
 """
 import re
 import secrets
-from pathlib import Path
 
-from flask import current_app, url_for
+from flask import current_app
 
 from .cases import open_case
 from .db import database
 from .models import Case, Category, PartnerKey, utcnow
-from .web.uploads import MAX_BYTES, image_kind
+from .web.uploads import UploadError, media_folder, save_image
 
 CHANNEL = "open311"
 MAX_DESCRIPTION = 4000
@@ -102,22 +101,16 @@ def contact_of(form):
 
 
 def media_dir():
-    path = Path(current_app.config["MEDIA_DIR"]) / "open311"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return media_folder("open311")
 
 
 def save_media(file_storage):
     """Store an uploaded image under MEDIA_DIR/open311/ and return its public URL."""
-    content = file_storage.read(MAX_BYTES + 1)
-    kind = image_kind(content) if len(content) <= MAX_BYTES else None
-    if kind is None:
-        raise Open311Error(400, "media must be a JPEG, PNG, GIF or WebP image under 8 MB")
-    name = f"{secrets.token_urlsafe(16)}.{kind}"
-    (media_dir() / name).write_bytes(content)
-    public = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
-    path = url_for("open311.media", name=name)
-    return public + path if public else url_for("open311.media", name=name, _external=True)
+    try:
+        return save_image(file_storage, "open311", "open311.media")
+    except UploadError:
+        raise Open311Error(400, "media must be a JPEG, PNG, GIF or WebP image under 8 MB") \
+            from None
 
 
 def photos_of(form, files):

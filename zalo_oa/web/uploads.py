@@ -29,14 +29,20 @@ def image_kind(content):
     return None
 
 
-def after_dir():
-    path = Path(current_app.config["MEDIA_DIR"]) / "after"
+def media_folder(folder):
+    """MEDIA_DIR/<folder>, made on first use."""
+    path = Path(current_app.config["MEDIA_DIR"]) / folder
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-def save_after_photo(file_storage):
-    """Store an uploaded photo; return its absolute URL (PUBLIC_URL based, so Zalo can fetch it)."""
+def after_dir():
+    return media_folder("after")
+
+
+def save_image(file_storage, folder, endpoint):
+    """Store an uploaded image under MEDIA_DIR/<folder>/ with a random name; return its
+    absolute URL at `endpoint` (PUBLIC_URL based, so Zalo and partners can fetch it)."""
     content = file_storage.read(MAX_BYTES + 1)
     if len(content) > MAX_BYTES:
         raise UploadError("too_large")
@@ -44,11 +50,16 @@ def save_after_photo(file_storage):
     if kind is None:
         raise UploadError("not_image")
     name = f"{secrets.token_urlsafe(16)}.{kind}"
-    (after_dir() / name).write_bytes(content)
-    path = url_for("uploads.after_photo", name=name)
+    (media_folder(folder) / name).write_bytes(content)
     public = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
-    return public + path if public else url_for("uploads.after_photo", name=name,
-                                                _external=True)
+    if public:
+        return public + url_for(endpoint, name=name)
+    return url_for(endpoint, name=name, _external=True)
+
+
+def save_after_photo(file_storage):
+    """Store a photo staff attach when resolving; return its absolute URL."""
+    return save_image(file_storage, "after", "uploads.after_photo")
 
 
 @bp.get("/media/after/<name>")
