@@ -1,5 +1,4 @@
 """Facts about a Zalo event payload that do not depend on which handler takes it (pure)."""
-import datetime as dt
 
 from .timeutil import from_epoch_ms
 
@@ -51,11 +50,6 @@ def attachments(payload):
     message = payload.get("message") or {}
     items = message.get("attachments") or []
     return [a for a in items if isinstance(a, dict)] if isinstance(items, list) else []
-
-
-def within(delta_days, last, now):
-    """True when `last` is less than `delta_days` days before `now`."""
-    return last is not None and now - last < dt.timedelta(days=delta_days)
 
 
 def problem(payload):

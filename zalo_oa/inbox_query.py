@@ -5,7 +5,7 @@ so page 1000 costs what page 1 costs, and every order matches an index (id, or d
 """
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from peewee import fn
 
@@ -33,10 +33,6 @@ class Filters:
     q: str = ""
     sort: str = "newest"
     after: str | None = None
-
-    def without(self, **fields):
-        """A copy with these fields reset (e.g. `without(after=None)`)."""
-        return replace(self, **fields)
 
 
 def _int(value):

@@ -111,7 +111,7 @@ def list_messages(user_id):
     return jsonify([{"api": m.api, "message_id": m.message_id,
                      "sent_at": m.sent_at.isoformat() + "Z",
                      "sent_time": str(users.to_ms(m.sent_at)), "payload": m.payload}
-                    for m in SandboxMessage.to_user(user_id)])
+                    for m in SandboxMessage.of_user(user_id)])
 
 
 @bp.get("/<user_id>/events")
@@ -120,4 +120,4 @@ def list_events(user_id):
     return jsonify([{"event_name": e.event_name, "sent_at": e.sent_at.isoformat() + "Z",
                      "sent_time": str(users.to_ms(e.sent_at)),
                      "webhook_status": e.webhook_status, "event": e.payload}
-                    for e in SandboxEvent.from_user(user_id)])
+                    for e in SandboxEvent.of_user(user_id)])

@@ -41,7 +41,15 @@ def arrival_time():
     return utcnow()
 
 
-class SandboxMessage(BaseModel):
+class _PerUser(BaseModel):
+    """A table of things sent to or by one user, read back oldest first."""
+
+    @classmethod
+    def of_user(cls, user_id):
+        return cls.select().where(cls.user_id == user_id).order_by(cls.sent_at, cls.id)
+
+
+class SandboxMessage(_PerUser):
     """One message the OA sent a user through a stand-in API, as it was sent."""
 
     user_id = pw.CharField(max_length=64, index=True)
@@ -50,12 +58,8 @@ class SandboxMessage(BaseModel):
     payload = JSONField()
     sent_at = pw.DateTimeField(default=arrival_time)
 
-    @classmethod
-    def to_user(cls, user_id):
-        return cls.select().where(cls.user_id == user_id).order_by(cls.sent_at, cls.id)
 
-
-class SandboxEvent(BaseModel):
+class SandboxEvent(_PerUser):
     """One event a simulated citizen sent to the webhook, and how the webhook answered."""
 
     user_id = pw.CharField(max_length=64, index=True)
@@ -63,10 +67,6 @@ class SandboxEvent(BaseModel):
     payload = JSONField()
     webhook_status = pw.IntegerField(null=True)
     sent_at = pw.DateTimeField(default=utcnow)
-
-    @classmethod
-    def from_user(cls, user_id):
-        return cls.select().where(cls.user_id == user_id).order_by(cls.sent_at, cls.id)
 
 
 class SandboxFault(BaseModel):
