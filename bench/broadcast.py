@@ -10,7 +10,8 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from zalo_oa import broadcasts, create_app, migrations
+from zalo_oa import create_app, migrations
+from zalo_oa.broadcasts import service
 from zalo_oa.db import database
 from zalo_oa.models import Citizen, OutboxMessage, utcnow
 
@@ -38,7 +39,7 @@ def measure(broadcast):
     """(seconds, peak traced bytes) of one fan-out."""
     tracemalloc.start()
     started = time.perf_counter()
-    broadcasts.fan_out(broadcast)
+    service.fan_out(broadcast)
     seconds = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
@@ -55,7 +56,7 @@ def main(argv=None):
             database.connect(reuse_if_open=True)
             migrations.upgrade()
             make_citizens(args.recipients)
-            broadcast = broadcasts.save_draft({"title": "Thông báo", "body": "Cúp nước 8-12h",
+            broadcast = service.save_draft({"title": "Thông báo", "body": "Cúp nước 8-12h",
                                                "audience": {"all": True}})
             seconds, peak = measure(broadcast)
             queued = OutboxMessage.select().where(OutboxMessage.broadcast == broadcast).count()

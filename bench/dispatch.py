@@ -92,6 +92,7 @@ def prepare(database_url, count):
     from zalo_oa import create_app, migrations, seed
     from zalo_oa.db import database
     from zalo_oa.models import Citizen, OutboxMessage, utcnow
+    from zalo_oa.sandbox import seed as sandbox_seed
     from zalo_oa.sandbox.models import SandboxUser
 
     app = create_app({"SANDBOX": True, "LOG_LEVEL": "WARNING"})
@@ -99,7 +100,7 @@ def prepare(database_url, count):
     database.connect(reuse_if_open=True)
     migrations.upgrade()
     seed.load_reference_data()
-    seed.ensure_sandbox_token(app)
+    sandbox_seed.ensure_token()
     now = utcnow()
     with database.atomic():
         for start_at in range(0, count, 1000):

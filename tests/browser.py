@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import PASSWORD
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
@@ -49,3 +51,11 @@ def screenshot_on_failure(page, tmp_path):
             page.screenshot(path=str(path), full_page=True)
             print(f"screenshot saved to {path}")
         raise
+
+
+def log_in(page, server, username):
+    page.goto(f"{server.url}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(f"{server.url}/")

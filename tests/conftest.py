@@ -1,6 +1,5 @@
 """Fixtures: a fresh app per test on a temporary SQLite file, or on PostgreSQL when
 ZALO_OA_TEST_DATABASE_URL names a server (a database is made for the run and dropped after)."""
-import json
 import os
 import threading
 import uuid
@@ -15,11 +14,6 @@ from zalo_oa.models import MODELS
 
 PAYLOADS = Path(__file__).parent / "payloads"
 PG_ADMIN_URL = os.environ.get("ZALO_OA_TEST_DATABASE_URL", "")
-
-
-def load_payload(name):
-    """A sample Zalo event from tests/payloads/ as a dict."""
-    return json.loads((PAYLOADS / name).read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")
@@ -60,18 +54,21 @@ def make_app(tmp_path, database_url):
     """Build an app on this test's database, schema upgraded and data loaded."""
 
     def build(**overrides):
+        # Quiet hours are off unless a test is about them: the suite runs at any hour.
         config = {"DATABASE_URL": database_url, "SANDBOX": True, "SECRET_KEY": "test-secret",
-                  "MEDIA_DIR": str(tmp_path / "media"), "LOG_LEVEL": "WARNING"}
+                  "MEDIA_DIR": str(tmp_path / "media"), "LOG_LEVEL": "WARNING",
+                  "QUIET_HOURS": "off"}
         config.update(overrides)
         app = create_app(config)
         with app.app_context():
             database.connect(reuse_if_open=True)
             migrations.upgrade()
             from zalo_oa import seed
+            from zalo_oa.sandbox import seed as sandbox_seed
 
             seed.load_reference_data()
             if app.config["SANDBOX"]:
-                seed.ensure_sandbox_token(app)
+                sandbox_seed.ensure_token()
         return app
 
     return build
@@ -97,9 +94,9 @@ class LiveServer:
         self._server.app = self.app
         self.scheduler = None
         if with_scheduler:
-            from zalo_oa import scheduler
+            from zalo_oa import worker
 
-            self.scheduler = scheduler.start(self.app, background=True)
+            self.scheduler = worker.start(self.app, background=True)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 
@@ -128,3 +125,10 @@ def live_server_factory(make_app):
 @pytest.fixture
 def live_server(live_server_factory):
     return live_server_factory()
+
+
+@pytest.fixture
+def ctx(app):
+    """The app context for the test's own database work."""
+    with app.app_context():
+        yield app

@@ -9,8 +9,8 @@ from collections import Counter
 import pytest
 import requests
 
-from zalo_oa import outbox
 from zalo_oa.db import is_postgres
+from zalo_oa.delivery import outbox
 from zalo_oa.models import Citizen, OutboxMessage, utcnow
 from zalo_oa.sandbox.models import SandboxMessage, SandboxUser
 

@@ -17,15 +17,12 @@ def create_app(test_config=None):
     app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
     configure_logging(settings["LOG_LEVEL"])
 
-    from . import db, timeutil
-    from .web import dashboard, health, oauth, webhook
+    from . import db, health, intake, open311, timeutil, web
 
     timeutil.configure(settings["TIMEZONE"])
     db.init_app(app)
-    webhook.init_app(app)
-    health.init_app(app)
-    dashboard.init_app(app)
-    oauth.init_app(app)
+    for package in (intake, health, open311, web):
+        package.init_app(app)
     if app.config["SANDBOX"]:
         from . import sandbox
 

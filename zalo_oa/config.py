@@ -2,6 +2,8 @@
 import os
 from pathlib import Path
 
+from .timeutil import parse_quiet_hours
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Reference data kept in git (categories, departments)...
 REFERENCE_DIR = PROJECT_ROOT / "data"
@@ -45,6 +47,8 @@ SETTINGS = [
     ("SEND_LEASE_SECONDS", "ZALO_OA_SEND_LEASE_SECONDS", 60, int),
     ("SEND_MAX_AGE_HOURS", "ZALO_OA_SEND_MAX_AGE_HOURS", 24, float),
     ("TEMPLATES_FILE", "ZALO_OA_TEMPLATES_FILE", str(REFERENCE_DIR / "zalo_templates.json"), str),
+    # Non-urgent pushes wait out the night: "22:00-06:00" (city time), or "off".
+    ("QUIET_HOURS", "ZALO_OA_QUIET_HOURS", "22:00-06:00", str),
     ("POLL_SECONDS", "ZALO_OA_POLL_SECONDS", 0.25, float),
     ("WEBHOOK_MAX_BYTES", "ZALO_OA_WEBHOOK_MAX_BYTES", 256 * 1024, int),
     ("LOG_LEVEL", "ZALO_OA_LOG_LEVEL", "INFO", str),
@@ -75,6 +79,7 @@ def from_environment(overrides=None):
         raw = os.environ.get(env)
         config[name] = default if raw in (None, "") else _convert(raw, kind)
     config.update(overrides or {})
+    parse_quiet_hours(config["QUIET_HOURS"])  # a typo fails at start, not at 22:00
     if config["SANDBOX"]:
         apply_sandbox_defaults(config)
     return config

@@ -1,4 +1,4 @@
-"""Reference data from data/ (departments, categories) and first-run accounts and tokens."""
+"""Reference data from data/ (departments, categories) and the first staff account."""
 import json
 import secrets
 
@@ -6,7 +6,7 @@ from werkzeug.security import generate_password_hash
 
 from .config import REFERENCE_DIR
 from .db import database
-from .models import Category, Department, OAToken, Staff
+from .models import Category, Department, Staff
 
 
 def _read(name):
@@ -31,23 +31,6 @@ def load_reference_data():
                             keywords=item.get("keywords", []), position=position,
                             department=departments.get(item.get("department")),
                             deadline_days=item.get("deadline_days", 5))
-
-
-def ensure_sandbox_token(app):
-    """Give the app a working OA token issued by the local sandbox, once."""
-    from .sandbox.tokens import issue_token
-
-    if OAToken.select().exists():
-        return
-    token = issue_token()
-    save_token(token["access_token"], token.get("refresh_token"), token.get("expires_in"))
-
-
-def save_token(access_token, refresh_token=None, expires_in=None):
-    """Store the OA's token pair (replacing the old one)."""
-    from .zalo.tokens import save_pair
-
-    save_pair(access_token, refresh_token, expires_in)
 
 
 def create_staff(username, password, role="admin", name=None, department=None):

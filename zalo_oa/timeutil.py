@@ -1,5 +1,6 @@
 """The city's clock: times are stored as naive UTC and shown in the city's zone."""
 import datetime as dt
+import functools
 from zoneinfo import ZoneInfo
 
 _city = {"zone": ZoneInfo("Asia/Ho_Chi_Minh")}
@@ -52,3 +53,16 @@ def add_working_days(start_utc_naive, days):
         if local.weekday() < 5:
             added += 1
     return to_utc_naive(local)
+
+
+@functools.lru_cache(maxsize=8)
+def parse_quiet_hours(text):
+    """"22:00-06:00" as (start, end) times; "off" (or empty) as None. ValueError otherwise."""
+    text = (text or "").strip().lower()
+    if text in ("", "off", "none", "0"):
+        return None
+    try:
+        start, end = (dt.time.fromisoformat(part.strip()) for part in text.split("-"))
+    except ValueError:
+        raise ValueError(f"quiet hours must look like 22:00-06:00 or off, not {text!r}") from None
+    return start, end

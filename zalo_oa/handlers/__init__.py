@@ -1,36 +1,9 @@
 """Zalo event handlers, looked up by `event_name`; one module per event family."""
-import datetime as dt
 import logging
-from dataclasses import dataclass
 
-from flask import current_app
-
-from .. import citizens, events
+from ..intake import inbox
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Event:
-    """A recorded webhook event as handlers see it."""
-
-    id: int
-    name: str
-    payload: dict
-    user_id: str | None
-    at: dt.datetime
-
-    @property
-    def key(self):
-        """The prefix of dedupe keys for messages this event causes."""
-        return f"evt:{self.id}"
-
-    def citizen(self):
-        """The citizen this event is from, created on first contact; interactions move the clock."""
-        return citizens.touch(self.user_id, self.at, events.is_interaction(self.name),
-                              self.payload.get("user_id_by_app"),
-                              locale=current_app.config["DEFAULT_LOCALE"])
-
 
 def _registry():
     from . import delivery, echo, follow, messages, submit_info, tags, withdraw
@@ -61,3 +34,8 @@ def handle(event):
         return False
     handler(event)
     return True
+
+
+def process_pending(limit=500):
+    """Handle up to `limit` recorded events, oldest first per citizen; return the count."""
+    return inbox.process_pending(handle, limit)

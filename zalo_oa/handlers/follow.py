@@ -1,5 +1,5 @@
 """follow, unfollow, user_click_chatnow: who follows the OA, and a greeting for newcomers."""
-from .. import chat
+from ..intake import chat
 from ..models import Citizen
 
 

@@ -1,7 +1,7 @@
 """user_send_*: what a citizen sends becomes one input of the guided dialogue."""
 import logging
 
-from .. import chat, conversation, events
+from ..intake import chat, dialogue, events
 
 log = logging.getLogger(__name__)
 
@@ -10,14 +10,14 @@ OTHER_KINDS = ("sticker", "gif", "audio", "video", "file", "link", "business_car
 
 def on_user_send_text(event):
     message = event.payload.get("message") or {}
-    chat.converse(event.citizen(), conversation.Text(str(message.get("text") or "")), event.key)
+    chat.converse(event.citizen(), dialogue.Text(str(message.get("text") or "")), event.key)
 
 
 def on_user_send_image(event):
     urls = tuple(a["payload"]["url"] for a in events.attachments(event.payload)
                  if a.get("type") == "image" and isinstance(a.get("payload"), dict)
                  and a["payload"].get("url"))
-    given = conversation.Photos(urls) if urls else conversation.Other("image")
+    given = dialogue.Photos(urls) if urls else dialogue.Other("image")
     chat.converse(event.citizen(), given, event.key)
 
 
@@ -39,13 +39,13 @@ def location_input(payload):
         if -90 <= lat <= 90 and -180 <= lon <= 180:
             if "coordinates" not in body:
                 log.info("location arrived without `coordinates` (keys %s)", sorted(body))
-            return conversation.Location(lat, lon, body.get("address") or None)
-    return conversation.Other("location")
+            return dialogue.Location(lat, lon, body.get("address") or None)
+    return dialogue.Other("location")
 
 
 def _other(kind):
     def on_other(event):
-        chat.converse(event.citizen(), conversation.Other(kind), event.key)
+        chat.converse(event.citizen(), dialogue.Other(kind), event.key)
     on_other.__name__ = f"on_user_send_{kind}"
     return on_other
 

@@ -3,7 +3,7 @@ import logging
 
 from flask import current_app
 
-from .. import chat, citizens, conversation, subscriptions
+from ..intake import chat, citizens, dialogue, subscriptions
 from ..text import normalize_phone
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def on_user_submit_info(event):
     citizens.save_shared_info(citizen, name, phone, address)
     subscriptions.area_from_shared_info(citizen, shared_ward(event.payload),
                                         current_app.config["PROVINCE_CODE"])
-    chat.converse(citizen, conversation.Contact(name, phone), event.key)
+    chat.converse(citizen, dialogue.Contact(name, phone), event.key)
 
 
 HANDLERS = {"user_submit_info": on_user_submit_info}

@@ -1,7 +1,7 @@
 """user_withdraw: the citizen asks the OA to erase their data; cases stay, anonymised."""
 import logging
 
-from .. import citizens
+from ..intake import citizens
 from ..models import Citizen
 
 log = logging.getLogger(__name__)

@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, jsonify, request, send_from_directory, url_for
 
 from ..config import SANDBOX_PREFIX
+from ..media import image_kind
 from . import storage
 from .models import SandboxUpload
 
@@ -13,7 +14,7 @@ def upload():
     """Store a citizen's photo (multipart `file`) and answer its absolute URL."""
     upload_file = request.files.get("file")
     content = upload_file.read() if upload_file else b""
-    kind = storage.image_kind(content)
+    kind = image_kind(content)
     if kind is None:
         return jsonify({"error": "file must be a jpg, png, gif or webp image"}), 400
     name = storage.save(content, kind)

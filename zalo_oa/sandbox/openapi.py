@@ -4,6 +4,7 @@ import secrets
 
 from flask import current_app, request, url_for
 
+from ..media import image_kind
 from . import catalogue, rules, storage, users
 from .envelope import ApiError, success
 from .hosts import host_blueprint, require_token
@@ -90,7 +91,7 @@ def upload_image():
     if upload is None:
         raise ApiError(-201, "file is invalid")
     content = upload.read(MAX_IMAGE_BYTES + 1)
-    kind = storage.image_kind(content)
+    kind = image_kind(content)
     if kind not in UPLOAD_KINDS:
         raise ApiError(-201, "file is invalid: only jpg and png images are accepted")
     if len(content) > MAX_IMAGE_BYTES:

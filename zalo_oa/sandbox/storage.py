@@ -4,23 +4,6 @@ from pathlib import Path
 
 from flask import current_app, request
 
-IMAGE_SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"\xff\xd8\xff", "jpg"),
-    (b"GIF87a", "gif"),
-    (b"GIF89a", "gif"),
-)
-
-
-def image_kind(content):
-    """'png', 'jpg', 'gif' or 'webp' from the file's first bytes; None if not an image."""
-    for signature, kind in IMAGE_SIGNATURES:
-        if content.startswith(signature):
-            return kind
-    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
-        return "webp"
-    return None
-
 
 def media_dir():
     """The folder sandbox files live in, created on first use."""

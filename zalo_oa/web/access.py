@@ -1,9 +1,9 @@
 """Who may do what: staff roles, the rules per case, and the guard every dashboard view wears.
 
 A view says who may use it (`@access.require(READ)`, `ACT`, `ADMIN`, or `@access.public`); the
-guard sends anonymous visitors to the login page, answers 403 to a role that is not allowed,
-and checks the CSRF token on every state-changing request. The route-access test reads the
-`access` attribute the guard leaves on each view.
+guard sends anonymous visitors to the login page and answers 403 to a role that is not allowed.
+CSRF is checked app-wide (csrf.py), not here. The route-access test reads the `access`
+attribute the guard leaves on each view.
 """
 import functools
 
@@ -36,20 +36,17 @@ def session_mark(staff):
 
 
 def require(roles):
-    """Let only logged-in staff with one of `roles` through; CSRF is checked for them too."""
+    """Let only logged-in staff with one of `roles` through."""
 
     def decorate(view):
         @functools.wraps(view)
         def guarded(*args, **kwargs):
-            from .auth import check_csrf
-
             staff = current_staff()
             if staff is None:
                 return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
             if staff.role not in roles:
                 abort(403)
             g.staff = staff
-            check_csrf()
             return view(*args, **kwargs)
 
         guarded.access = tuple(roles)
@@ -59,14 +56,11 @@ def require(roles):
 
 
 def public(view):
-    """A page anyone may open (login, language); CSRF is still checked on posts."""
+    """A page anyone may open (login, language); CSRF is still checked on its posts."""
 
     @functools.wraps(view)
     def open_view(*args, **kwargs):
-        from .auth import check_csrf
-
         g.staff = current_staff()
-        check_csrf()
         return view(*args, **kwargs)
 
     open_view.access = PUBLIC

@@ -1,8 +1,8 @@
 """Admin pages: staff accounts, categories and deadlines, canned responses, the audit log."""
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from .. import case_rules
-from ..cases import audit
+from .. import audit
+from ..cases import rules
 from ..models import AuditLog, CannedResponse, Category, Department, Staff
 from . import access, forms
 from .auth import hash_password
@@ -62,7 +62,7 @@ def staff_create():
         member = Staff(username=username, password_hash=hash_password(_password_field(True)))
         _staff_fields(member)
         member.save()
-        audit(g.staff, "staff_create", username, role=member.role)
+        audit.record(g.staff, "staff_create", username, role=member.role)
         flash("saved", "ok")
     return redirect(url_for("admin.staff_list"))
 
@@ -91,8 +91,8 @@ def staff_update(staff_id):
             member.password_hash = hash_password(password)
             member.failed_logins, member.locked_until = 0, None
         member.save()
-        audit(g.staff, "staff_update", member.username, role=member.role, active=member.active,
-              password_reset=bool(password))
+        audit.record(g.staff, "staff_update", member.username, role=member.role,
+                     active=member.active, password_reset=bool(password))
         flash("saved", "ok")
     return redirect(url_for("admin.staff_edit", staff_id=member.id))
 
@@ -117,8 +117,9 @@ def category_update(category_id):
         category.department = _department_field()
         category.active = forms.checkbox("active")
         category.save()
-        audit(g.staff, "category_update", category.slug, deadline_days=category.deadline_days,
-              update_every_days=category.update_every_days, active=category.active)
+        audit.record(g.staff, "category_update", category.slug,
+                     deadline_days=category.deadline_days,
+                     update_every_days=category.update_every_days, active=category.active)
         flash("saved", "ok")
     return redirect(url_for("admin.categories"))
 
@@ -129,7 +130,7 @@ def _canned_fields(response):
     response.body_en = forms.text("body_en", 1900) or None
     category_id = forms.integer("category")
     response.category = Category.get_or_none(Category.id == category_id) if category_id else None
-    response.status = forms.choice("status", case_rules.STATUSES, required=False)
+    response.status = forms.choice("status", rules.STATUSES, required=False)
     response.active = forms.checkbox("active")
 
 
@@ -137,7 +138,7 @@ def _canned_fields(response):
 @access.require(access.ADMIN)
 def canned():
     """Canned responses, per category and status."""
-    return render_template("dashboard/admin/canned.html", statuses=case_rules.STATUSES,
+    return render_template("dashboard/admin/canned.html", statuses=rules.STATUSES,
                            responses=CannedResponse.select().order_by(CannedResponse.title),
                            categories=Category.select().order_by(Category.position))
 
@@ -152,7 +153,7 @@ def canned_save(response_id=None):
     with forms.flashing_errors():
         _canned_fields(response)
         response.save()
-        audit(g.staff, "canned_save", response.title, id=response.id)
+        audit.record(g.staff, "canned_save", response.title, id=response.id)
         flash("saved", "ok")
     return redirect(url_for("admin.canned"))
 

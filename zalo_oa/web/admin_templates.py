@@ -2,9 +2,9 @@
 import jinja2
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from .. import messages
-from ..cases import audit
-from ..messages import Button
+from .. import audit
+from ..delivery import messages
+from ..delivery.messages import Button
 from ..models import TemplateText, utcnow
 from . import access
 
@@ -91,7 +91,7 @@ def save(locale, name):
     if action == "reset":
         TemplateText.delete().where((TemplateText.locale == locale)
                                     & (TemplateText.name == name)).execute()
-        audit(g.staff, "template_reset", f"{locale}/{name}")
+        audit.record(g.staff, "template_reset", f"{locale}/{name}")
     elif action == "save":
         _, error = preview(body, locale, name)
         if error or not body.strip():
@@ -101,7 +101,7 @@ def save(locale, name):
          .on_conflict(conflict_target=[TemplateText.locale, TemplateText.name],
                       update={TemplateText.body: body, TemplateText.updated_at: utcnow()})
          .execute())
-        audit(g.staff, "template_save", f"{locale}/{name}")
+        audit.record(g.staff, "template_save", f"{locale}/{name}")
     else:
         return _page(locale, name, body, True)
     messages.forget_overrides()

@@ -1,6 +1,5 @@
-"""Staff login: hashed passwords, lockout after repeated failures, the session, CSRF tokens."""
+"""Staff login: hashed passwords, lockout after repeated failures, the session."""
 import datetime as dt
-import hmac
 import logging
 import secrets
 
@@ -8,9 +7,9 @@ from flask import Blueprint, abort, g, redirect, render_template, request, sessi
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..cases import audit
+from .. import audit
 from ..models import Staff, utcnow
-from . import access
+from . import access, csrf
 
 log = logging.getLogger(__name__)
 
@@ -21,22 +20,6 @@ LOCK_MINUTES = 15
 HASH_METHOD = "scrypt"
 # Checked against when the username is unknown, so both cases take the same time.
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(8), method=HASH_METHOD)
-UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
-
-
-def csrf_token():
-    """This session's CSRF token, made on first use."""
-    if "csrf" not in session:
-        session["csrf"] = secrets.token_urlsafe(32)
-    return session["csrf"]
-
-
-def check_csrf():
-    """Refuse a state-changing request that lacks this session's token (form or header)."""
-    if request.method in UNSAFE_METHODS:
-        given = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token", "")
-        if not hmac.compare_digest(given, session.get("csrf", "\0")):
-            abort(400, "CSRF token missing or wrong")
 
 
 def hash_password(password):
@@ -70,7 +53,7 @@ def _count_failure(staff, now):
         staff.failed_logins, staff.locked_until = 0, now + dt.timedelta(minutes=LOCK_MINUTES)
         log.warning("staff %s locked for %d minutes after %d failed logins", staff.username,
                     LOCK_MINUTES, MAX_FAILURES)
-        audit(staff, "locked_out", staff.username)
+        audit.record(staff, "locked_out", staff.username)
     staff.save(only=[Staff.failed_logins, Staff.locked_until])
 
 
@@ -79,7 +62,7 @@ def start_session(staff):
     session.clear()
     session.permanent = True
     session["staff_id"], session["auth"] = staff.id, access.session_mark(staff)
-    session["csrf"] = secrets.token_urlsafe(32)
+    csrf.new_token()
 
 
 def safe_next(target):
@@ -101,7 +84,7 @@ def login():
                                     request.form.get("password", ""))
         if staff is not None:
             start_session(staff)
-            audit(staff, "login", staff.username)
+            audit.record(staff, "login", staff.username)
             return redirect(safe_next(request.args.get("next")))
     status = 429 if error == "locked" else 401 if error else 200
     return render_template("dashboard/login.html", error=error), status
@@ -152,6 +135,5 @@ def init_app(app):
     if (app.config.get("PUBLIC_URL") or "").startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True
     app.config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(hours=12)
-    app.jinja_env.globals["csrf_token"] = csrf_token
     app.register_blueprint(bp)
 

@@ -8,7 +8,8 @@ import datetime as dt
 import flask
 from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, url_for
 
-from .. import audience, audience_query, broadcasts
+from ..broadcasts import audience, audience_query, service
+from ..media import UploadError
 from ..models import Broadcast, Category, utcnow
 from ..timeutil import to_utc_naive, zone
 from ..zalo import followers_api
@@ -18,8 +19,8 @@ from . import access, forms, uploads
 bp = Blueprint("broadcast_views", __name__)
 
 BROADCASTERS = ("admin", "operator")
-ACTIONS = {"send": broadcasts.send_now, "pause": broadcasts.pause,
-           "resume": broadcasts.resume, "cancel": broadcasts.cancel}
+ACTIONS = {"send": service.send_now, "pause": service.pause,
+           "resume": service.resume, "cancel": service.cancel}
 
 
 def _broadcast(value=None):
@@ -83,8 +84,8 @@ def save():
     """Save the draft and show its preview."""
     item = _broadcast(request.form.get("id")) if request.form.get("id") else None
     try:
-        item = broadcasts.save_draft(_fields(), g.staff, item)
-    except (ValueError, uploads.UploadError) as exc:
+        item = service.save_draft(_fields(), g.staff, item)
+    except (ValueError, UploadError) as exc:
         flask.flash(f"error_{exc}", "error")
         return redirect(url_for(".compose", id=item.id if item else None))
     return redirect(url_for(".review", id=item.id))
@@ -104,9 +105,9 @@ def review():
     """Preview in a Zalo bubble, audience size and estimated split; send or schedule."""
     item = _broadcast()
     return render_template("broadcasts/review.html", item=item,
-                           message=broadcasts.preview(item, g.staff.locale),
+                           message=service.preview(item, g.staff.locale),
                            size=audience_query.size(item.audience, utcnow()),
-                           split=broadcasts.estimate(item))
+                           split=service.estimate(item))
 
 
 def _schedule_time():
@@ -126,7 +127,7 @@ def act():
     action = request.form.get("action")
     with forms.flashing_errors():
         if action == "schedule":
-            broadcasts.schedule(item, _schedule_time())
+            service.schedule(item, _schedule_time())
         elif action == "article":
             return _send_article(item)
         elif action in ACTIONS:
@@ -138,7 +139,7 @@ def act():
 
 def _send_article(item):
     """Zalo's own article broadcast to every follower (a separate channel)."""
-    from ..scheduler import make_client
+    from ..delivery.clients import make_client
 
     if not item.article_id:
         abort(400)
@@ -158,7 +159,7 @@ def progress():
     """Live progress while it sends (the page refreshes itself), the report after."""
     item = _broadcast()
     return render_template("broadcasts/progress.html", item=item,
-                           report=broadcasts.progress(item))
+                           report=service.progress(item))
 
 
 @bp.get("/broadcasts/failures.csv")
@@ -166,5 +167,5 @@ def progress():
 def failures():
     """The recipients it failed or skipped, with the reasons, as CSV."""
     item = _broadcast()
-    return flask.Response(broadcasts.failures_csv(item), mimetype="text/csv", headers={
+    return flask.Response(service.failures_csv(item), mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename=broadcast-{item.id}-failures.csv"})

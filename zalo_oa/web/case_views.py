@@ -1,10 +1,10 @@
-"""One case's page and the staff actions on it; every change goes through cases.py."""
+"""One case's page and the staff actions on it; every change goes through lifecycle.py."""
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 
-from .. import case_rules, cases
+from ..cases import lifecycle, rules, suggestions
 from ..models import Case, CasePhoto, Department, Staff
 from ..text import mask_phone
-from . import access, forms, i18n, suggestions, timeline, uploads
+from . import access, forms, i18n, timeline, uploads
 
 bp = Blueprint("case_views", __name__)
 
@@ -44,8 +44,8 @@ def case_page(code):
         photos=[p for p in photos if p.kind != "after"],
         after_photos=[p for p in photos if p.kind == "after"],
         items=timeline.for_case(case), delivery_state=timeline.delivery_state,
-        targets=case_rules.allowed(case.status) if can_act else (),
-        priorities=case_rules.PRIORITIES,
+        targets=rules.allowed(case.status) if can_act else (),
+        priorities=rules.PRIORITIES,
         departments=list(Department.select().order_by(Department.id)),
         staff_choices=assignable(g.staff) if can_act else [],
         canned=suggestions.canned_for(case, i18n.current_locale()) if can_act else [],
@@ -59,7 +59,7 @@ def change_status(code):
     """Move the case along an allowed transition, with a public note pushed to the citizen."""
     case = access.case_or_404(code, for_action=True)
     with forms.flashing_errors():
-        new = forms.choice("status", case_rules.STATUSES)
+        new = forms.choice("status", rules.STATUSES)
         target = None
         if new == "duplicate":
             wanted = forms.text("duplicate_of", 32, required=True).upper()
@@ -69,7 +69,7 @@ def change_status(code):
         photo = request.files.get("after_photo")
         photo_url = uploads.save_after_photo(photo) if (
             new == "resolved" and photo and photo.filename) else None
-        cases.change_status(case, new, staff=g.staff, note=forms.text("note") or None,
+        lifecycle.change_status(case, new, staff=g.staff, note=forms.text("note") or None,
                             reason=forms.text("reason") or None, duplicate_of=target,
                             after_photo_url=photo_url)
     return _back(case)
@@ -87,7 +87,7 @@ def assign(code):
         assignee = next((s for s in assignable(g.staff) if s.id == assignee_id), None)
         if (department_id and department is None) or (assignee_id and assignee is None):
             raise forms.FormError("error_choice")
-        cases.assign(case, staff=g.staff, department=department, assignee=assignee)
+        lifecycle.assign(case, staff=g.staff, department=department, assignee=assignee)
     return _back(case)
 
 
@@ -97,7 +97,7 @@ def set_priority(code):
     """Change the case's priority."""
     case = access.case_or_404(code, for_action=True)
     with forms.flashing_errors():
-        cases.set_priority(case, forms.choice("priority", case_rules.PRIORITIES), staff=g.staff)
+        lifecycle.set_priority(case, forms.choice("priority", rules.PRIORITIES), staff=g.staff)
     return _back(case)
 
 
@@ -107,7 +107,7 @@ def add_note(code):
     """An internal note on the timeline; never sent to the citizen."""
     case = access.case_or_404(code, for_action=True)
     with forms.flashing_errors():
-        cases.add_note(case, g.staff, forms.text("body", required=True))
+        lifecycle.add_note(case, g.staff, forms.text("body", required=True))
     return _back(case)
 
 
@@ -117,5 +117,5 @@ def reply(code):
     """A public reply to the citizen, sent through the outbox."""
     case = access.case_or_404(code, for_action=True)
     with forms.flashing_errors():
-        cases.reply(case, g.staff, forms.text("body", 1900, required=True))
+        lifecycle.reply(case, g.staff, forms.text("body", 1900, required=True))
     return _back(case)

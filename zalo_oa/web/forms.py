@@ -3,7 +3,7 @@ import contextlib
 
 from flask import flash, request
 
-from ..case_rules import TransitionError
+from ..cases.rules import TransitionError
 
 
 class FormError(ValueError):

@@ -1,7 +1,7 @@
 """Handoff on the case page: take over the citizen's chat, talk, hand it back; live updates."""
 from flask import Blueprint, abort, g, jsonify, redirect, request, url_for
 
-from .. import handoff
+from ..intake import handoff
 from ..timeutil import format_datetime
 from . import access, forms, timeline
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import current_app, g, session
 
-from ..inbox_query import time_left
+from ..cases.queries import time_left
 from ..models import utcnow
 from ..timeutil import format_datetime
 

@@ -22,7 +22,3 @@ def callback():
         return render_template("oauth/callback.html", ok=False, reason=exc.reason), exc.status
     return render_template("oauth/callback.html", ok=True)
 
-
-def init_app(app):
-    """Mount the OAuth callback."""
-    app.register_blueprint(bp)

@@ -1,9 +1,9 @@
 """Admin page for Open311 partner API keys: issue one per partner, revoke it when needed."""
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 
-from .. import partner_requests
-from ..cases import audit
+from .. import audit
 from ..models import PartnerKey
+from ..open311 import partners
 from . import access, forms
 
 bp = Blueprint("partner_keys", __name__, url_prefix="/admin")
@@ -22,8 +22,8 @@ def index():
 def issue():
     """Issue a key to a partner."""
     with forms.flashing_errors():
-        key = partner_requests.issue_key(forms.text("name", 200, required=True))
-        audit(g.staff, "issue_partner_key", key.name)
+        key = partners.issue_key(forms.text("name", 200, required=True))
+        audit.record(g.staff, "issue_partner_key", key.name)
         flash("partner_key_issued", "success")
     return redirect(url_for("partner_keys.index"))
 
@@ -36,12 +36,8 @@ def revoke():
         key_id = forms.integer("key_id", minimum=1)
         if key_id is None:
             raise forms.FormError("error_required")
-        partner_requests.revoke_key(key_id)
-        audit(g.staff, "revoke_partner_key", str(key_id))
+        partners.revoke_key(key_id)
+        audit.record(g.staff, "revoke_partner_key", str(key_id))
         flash("partner_key_revoked", "success")
     return redirect(url_for("partner_keys.index"))
 
-
-def create_key_command(name):
-    """For a `zalo-oa partner-key create NAME` CLI command: issue a key and return it."""
-    return partner_requests.issue_key(name).key

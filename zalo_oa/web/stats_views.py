@@ -5,7 +5,7 @@ import io
 
 from flask import Blueprint, Response, current_app, g, render_template, request, stream_with_context
 
-from .. import stats
+from ..cases import stats
 from ..models import Case, Category, Department, utcnow
 from ..timeutil import format_datetime, to_utc_naive, zone
 from . import access, i18n

@@ -1,0 +1,1 @@
+"""Announcements to followers: audiences, fan-out, scheduling, follower sync."""

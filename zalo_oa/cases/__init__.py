@@ -1,0 +1,1 @@
+"""Cases: status rules, lifecycle, what citizens are told, follow-ups, staff queries, stats."""

@@ -1,0 +1,87 @@
+"""What the people around a case are told: its citizens (status pushes, staff replies, "is it
+fixed?", ratings) and its department (deadline reminders), queued through the outbox."""
+from ..delivery.messages import Button, Reply
+from ..delivery.outbox import queue_replies, queue_to_staff
+from ..models import Case, Citizen, Staff, TimelineEntry
+from .params import case_params
+
+
+def recipients(case):
+    """The case's reporter and the reporters of cases merged into it as duplicates."""
+    ids = {case.citizen_id} if case.citizen_id else set()
+    ids |= {c.citizen_id for c in Case.select(Case.citizen).where(Case.duplicate_of == case)
+            if c.citizen_id}
+    return list(Citizen.select().where(Citizen.id.in_(ids)).order_by(Citizen.id)) if ids else []
+
+
+def tell(case, replies_for, key, urgent=False):
+    """Queue replies_for(citizen) to every recipient of the case; return the queued rows."""
+    rows = []
+    for citizen in recipients(case):
+        if citizen.withdrawn_at is not None and citizen.last_interaction_at is None:
+            continue
+        rows += queue_replies(citizen, replies_for(citizen), case=case,
+                              key=f"{key}:{citizen.id}", urgent=urgent)
+    return rows
+
+
+def status_changed(case, entry, note=None, after_photo_url=None):
+    """Push a status change (and the after photo of a fix) to the citizens of the case."""
+    new = case.status
+
+    def replies_for(citizen):
+        params = {**case_params(case, citizen.locale), "note": note or "",
+                  "reason": case.reject_reason or "",
+                  "target": case.duplicate_of.code if case.duplicate_of_id else ""}
+        found = [Reply(f"status_{new}", params)]
+        if new == "resolved" and after_photo_url:
+            found.append(Reply("after_photo", params, form="image", image_url=after_photo_url))
+        return found
+
+    record_messages(entry, tell(case, replies_for, key=f"status:{entry.id}"))
+
+
+def staff_replied(case, entry):
+    """Send a staff member's public reply to the case's citizens."""
+    rows = tell(case, lambda citizen: [Reply("staff_reply", {
+        **case_params(case, citizen.locale), "text": entry.body})],
+        key=f"reply:{entry.id}", urgent=True)
+    record_messages(entry, rows)
+
+
+def record_messages(entry, rows):
+    """Note on a timeline entry which outbox messages told people about it."""
+    if rows:
+        entry.data = {**(entry.data or {}), "messages": [r.id for r in rows]}
+        entry.save(only=[TimelineEntry.data])
+
+
+def fixed_check_replies(case, locale):
+    """"Is it really fixed?" with one-tap answers; the hidden payloads carry the case code."""
+    params = case_params(case, locale)
+    return [Reply("fixed_check", params, buttons=(
+        Button("fixed_yes", kind="hidden", value=f"#fixed {case.code}"),
+        Button("fixed_no", kind="hidden", value=f"#notfixed {case.code}")))]
+
+
+def rating_replies(case, locale):
+    """Ask for a 1-5 rating with one button per score."""
+    return [Reply("rating_ask", case_params(case, locale), buttons=tuple(
+        Button(f"rating_{n}", kind="hidden", value=f"#rate {case.code} {n}")
+        for n in range(1, 6)))]
+
+
+def notify_department(case, template, escalate=False):
+    """Tell the case's department (and admins when escalating), in the timeline and in Zalo."""
+    query = Staff.select().where(Staff.active & Staff.zalo_user_id.is_null(False))
+    if escalate:
+        query = query.where((Staff.department == case.department) | (Staff.role == "admin"))
+    else:
+        query = query.where(Staff.department == case.department)
+    rows = []
+    for member in query:
+        params = {**case_params(case, member.locale), "time_left": ""}
+        rows += queue_to_staff(member, Reply(template, params), case,
+                               key=f"{template}:{case.id}:{case.updated_at}:{member.id}")
+    TimelineEntry.create(case=case, kind="reminder", actor="system",
+                         data={"template": template, "staff_messages": [r.id for r in rows]})

@@ -1,0 +1,202 @@
+"""The staff inbox as a query: filters from the request, keyset pages, counts per status.
+
+No OFFSET anywhere: a page is "the next `size` cases after this cursor" in the chosen order,
+so page 1000 costs what page 1 costs, and every order matches an index (id, or due_at, id).
+"""
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from peewee import fn
+
+from ..models import Case, Category, Citizen
+from ..text import normalize_phone
+from . import rules
+
+SORTS = ("newest", "oldest", "due")
+DUE_FILTERS = ("overdue", "soon")
+CODE_RE = re.compile(r"^[A-Z]{1,6}-\d{4}-\d{6,}$")
+PHONE_RE = re.compile(r"^[\d\s.+()-]{8,}$")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the inbox shows; every field is optional."""
+
+    status: str | None = None
+    category: int | None = None
+    department: int | None = None
+    area: str = ""
+    priority: str | None = None
+    due: str | None = None
+    mine: bool = False
+    q: str = ""
+    sort: str = "newest"
+    after: str | None = None
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _choice(value, choices):
+    return value if value in choices else None
+
+
+def parse(args):
+    """Filters from request arguments (a mapping); unknown values are ignored, not errors."""
+    status = args.get("status")
+    return Filters(
+        status=status if status in rules.STATUSES or status == "open" else None,
+        category=_int(args.get("category")), department=_int(args.get("department")),
+        area=(args.get("area") or "").strip()[:100],
+        priority=_choice(args.get("priority"), rules.PRIORITIES),
+        due=_choice(args.get("due"), DUE_FILTERS), mine=args.get("mine") in ("1", "on"),
+        q=(args.get("q") or "").strip()[:100], sort=_choice(args.get("sort"), SORTS) or "newest",
+        after=args.get("after") or None)
+
+
+def search_condition(q):
+    """Search by tracking code, by phone (0912… and 84912… alike), else by text."""
+    code = q.upper().replace(" ", "")
+    if CODE_RE.match(code):
+        return Case.code == code
+    if PHONE_RE.match(q):
+        phone = normalize_phone(q)
+        if phone:
+            citizens = Citizen.select(Citizen.id).where(Citizen.phone == phone)
+            return (Case.contact_phone == phone) | Case.citizen.in_(citizens)
+    return Case.description.contains(q) | Case.address.contains(q)
+
+
+def conditions(filters, staff, now, soon_hours, with_status=True):
+    """The WHERE terms for `filters` as seen by `staff` (department staff: their cases only)."""
+    terms = []
+    if staff.role == "department":
+        terms.append(Case.department == staff.department_id)
+    if with_status and filters.status == "open":
+        terms.append(Case.status.in_(rules.OPEN_STATUSES))
+    elif with_status and filters.status:
+        terms.append(Case.status == filters.status)
+    if filters.category:
+        terms.append(Case.category == filters.category)
+    if filters.department and staff.role != "department":
+        terms.append(Case.department == filters.department)
+    if filters.area:
+        terms.append(Case.address.contains(filters.area))
+    if filters.priority:
+        terms.append(Case.priority == filters.priority)
+    if filters.mine:
+        terms.append(Case.assigned_to == staff.id)
+    if filters.due:
+        terms += _due_terms(filters.due, now, soon_hours)
+    if filters.q:
+        terms.append(search_condition(filters.q))
+    return terms
+
+
+def _due_terms(due, now, soon_hours):
+    terms = [Case.status.in_(rules.OPEN_STATUSES), Case.due_at.is_null(False)]
+    if due == "overdue":
+        return [*terms, Case.due_at < now]
+    return [*terms, Case.due_at >= now, Case.due_at < now + dt.timedelta(hours=soon_hours)]
+
+
+# --- keyset cursors -------------------------------------------------------------------------
+
+def encode_cursor(sort, case):
+    """Where the next page starts: after this case, in this order."""
+    if sort != "due":
+        return str(case.id)
+    stamp = case.due_at.strftime("%Y%m%d%H%M%S%f") if case.due_at else "~"
+    return f"{stamp}.{case.id}"
+
+
+def decode_cursor(sort, cursor):
+    """(due_at or None, id) from a cursor, or None when it is missing or malformed."""
+    if not cursor:
+        return None
+    if sort != "due":
+        return (None, int(cursor)) if cursor.isdigit() else None
+    stamp, _, case_id = cursor.partition(".")
+    if not case_id.isdigit():
+        return None
+    if stamp == "~":
+        return None, int(case_id)
+    try:
+        return dt.datetime.strptime(stamp, "%Y%m%d%H%M%S%f"), int(case_id)
+    except ValueError:
+        return None
+
+
+def _after(sort, position):
+    """The WHERE term for "after `position`" in `sort` order (nulls last for due dates)."""
+    due_at, case_id = position
+    if sort == "newest":
+        return Case.id < case_id
+    if sort == "oldest":
+        return Case.id > case_id
+    if due_at is None:
+        return Case.due_at.is_null() & (Case.id > case_id)
+    return ((Case.due_at > due_at) | ((Case.due_at == due_at) & (Case.id > case_id))
+            | Case.due_at.is_null())
+
+
+def _order(sort):
+    if sort == "newest":
+        return (Case.id.desc(),)
+    if sort == "oldest":
+        return (Case.id.asc(),)
+    return (Case.due_at.asc(nulls="LAST"), Case.id.asc())
+
+
+def page(filters, staff, now, size=50, soon_hours=24):
+    """One page of cases and the cursor of the next page (None on the last page)."""
+    terms = conditions(filters, staff, now, soon_hours)
+    position = decode_cursor(filters.sort, filters.after)
+    if position is not None:
+        terms.append(_after(filters.sort, position))
+    query = Case.select().order_by(*_order(filters.sort)).limit(size + 1)
+    if terms:
+        query = query.where(*terms)
+    rows = list(query)
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, encode_cursor(filters.sort, rows[-1]) if more else None
+
+
+def counts(filters, staff, now, soon_hours=24):
+    """Cases per status under the other filters, so the status tabs read as a breakdown."""
+    terms = conditions(filters, staff, now, soon_hours, with_status=False)
+    query = Case.select(Case.status, fn.COUNT(Case.id)).group_by(Case.status)
+    if terms:
+        query = query.where(*terms)
+    return dict(query.tuples())
+
+
+# --- time left ------------------------------------------------------------------------------
+
+def time_left(due_at, status, now, soon_hours=24):
+    """(state, amount, unit) for a deadline: state is overdue, soon, ok, or None (no deadline).
+
+    The amount is in hours under two days, else in whole days; under an hour, minutes.
+    """
+    if due_at is None or status not in rules.OPEN_STATUSES:
+        return None, 0, None
+    delta = due_at - now
+    state = "overdue" if delta.total_seconds() < 0 else (
+        "soon" if delta <= dt.timedelta(hours=soon_hours) else "ok")
+    seconds = abs(delta.total_seconds())
+    if seconds < 3600:
+        return state, max(int(seconds // 60), 1), "minutes"
+    if seconds < 48 * 3600:
+        return state, int(seconds // 3600), "hours"
+    return state, int(seconds // 86400), "days"
+
+
+def categories_by_id():
+    """All categories by id, for labelling rows without a join per row."""
+    return {c.id: c for c in Category.select()}

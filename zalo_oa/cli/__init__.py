@@ -1,0 +1,20 @@
+"""The `zalo-oa` command: one click group; each module here adds the commands of one area."""
+import sys
+
+import click
+
+from . import broadcast, db, partner, run, staff, token
+
+
+@click.group()
+def main():
+    """Citizen reports over a city's Zalo Official Account."""
+
+
+for command in (run.demo, run.serve, run.worker, db.db, staff.staff, token.token,
+                partner.partner_key, broadcast.followers, broadcast.broadcast):
+    main.add_command(command)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Getting messages to people: rendering, the outbox, the window rules, sending."""

@@ -1,0 +1,173 @@
+"""Outbound messages: queued in the caller's transaction, leased to one sender, outcome kept."""
+import datetime as dt
+import json
+import logging
+import random
+
+import peewee
+from flask import current_app
+
+from ..config import card_image_url
+from ..db import is_postgres, write_transaction
+from ..models import Citizen, OutboxMessage, utcnow
+from ..timeutil import parse_quiet_hours, to_local, to_utc_naive
+from . import window
+from .messages import render
+
+log = logging.getLogger(__name__)
+
+BASE_BACKOFF_SECONDS = 5
+MAX_BACKOFF_SECONDS = 3600
+IN_FLIGHT = ("pending", "sending")
+
+
+# --- queueing ---------------------------------------------------------------------------------
+
+def queue_replies(citizen, replies, case=None, key=None, urgent=True):
+    """Render `replies` in the citizen's language and queue them, in order.
+
+    Replies to what a citizen just said are `urgent` (sent at any hour); scheduled pushes are
+    not, and wait out the night (quiet hours).
+    """
+    return _queue_rendered(citizen.zalo_user_id, citizen, citizen.locale, replies, case, key,
+                           urgent)
+
+
+def queue_to_staff(member, reply, case, key):
+    """Queue a message to a staff member's own Zalo account (reminders about their cases)."""
+    return _queue_rendered(member.zalo_user_id, None, member.locale, [reply], case, key, False)
+
+
+def _queue_rendered(user_id, citizen, locale, replies, case, key, urgent):
+    rows = []
+    now = utcnow()
+    card = card_image_url(current_app.config)
+    for index, reply in enumerate(replies):
+        row = queue(user_id, reply.template, render(reply, locale, card_image_url=card),
+                    citizen=citizen, case=case, urgent=urgent,
+                    params={"template": reply.template, "locale": locale,
+                            "params": _plain(reply.params)},
+                    dedupe_key=f"{key}:{index}" if key else None,
+                    due_at=now + dt.timedelta(microseconds=index))
+        if row is not None:
+            rows.append(row)
+    return rows
+
+
+def _plain(params):
+    """Template parameters as JSON-ready values (dates and the like as text)."""
+    return json.loads(json.dumps(params, default=str))
+
+
+def queue(user_id, kind, message, citizen=None, case=None, dedupe_key=None, due_at=None,
+          urgent=True, params=None, api="cs"):
+    """Queue one message; a repeated `dedupe_key` queues nothing and returns None."""
+    now = utcnow()
+    due_at = due_at or now
+    if not urgent:
+        quiet = parse_quiet_hours(current_app.config["QUIET_HOURS"])
+        due_at = to_utc_naive(window.not_before_morning(to_local(due_at), quiet))
+    max_age = dt.timedelta(hours=current_app.config["SEND_MAX_AGE_HOURS"])
+    row = {"citizen": citizen, "zalo_user_id": user_id, "case": case, "kind": kind,
+           "api": api, "payload": message, "dedupe_key": dedupe_key, "urgent": urgent,
+           "params": params, "due_at": due_at, "expires_at": due_at + max_age}
+    if dedupe_key is None:
+        return OutboxMessage.create(**row)
+    inserted = OutboxMessage.insert(**row).on_conflict_ignore().as_rowcount().execute()
+    return OutboxMessage.get(OutboxMessage.dedupe_key == dedupe_key) if inserted else None
+
+
+# --- leasing ----------------------------------------------------------------------------------
+
+def claim_due(limit=50, now=None, lease_seconds=None, exclude_users=(), stale=True):
+    """Lease up to `limit` due messages, at most one per recipient, oldest first.
+
+    A recipient's next message is only leased once the one before it is settled, so messages
+    reach each citizen in order even with many senders. A lease whose sender died is taken
+    over when it runs out (that message may then arrive twice: the price of never losing it);
+    `stale=False` skips looking for those, for callers that look only now and then.
+    """
+    now = now or utcnow()
+    lease = dt.timedelta(seconds=lease_seconds or current_app.config["SEND_LEASE_SECONDS"])
+    with write_transaction():
+        rows = _claimable(now, limit, exclude_users, stale)
+        if not rows:
+            return []
+        ids = [row.id for row in rows]
+        (OutboxMessage.update(status="sending", claimed_until=now + lease,
+                              attempts=OutboxMessage.attempts + 1)
+         .where(OutboxMessage.id.in_(ids)).execute())
+    for row in rows:
+        if row.status == "sending":
+            log.warning("message %s: lease ran out in a sender; sending again", row.id)
+        row.status, row.attempts = "sending", row.attempts + 1
+    return rows
+
+
+def _claimable(now, limit, exclude_users, stale):
+    """Leases that ran out (when `stale`), then due messages; each query walks the
+    (status, due_at) index in order, where one query with an OR sorted every due row."""
+    rows = []
+    if stale:
+        rows = list(_claim_query((OutboxMessage.status == "sending")
+                                 & (OutboxMessage.claimed_until < now), limit, exclude_users))
+    if len(rows) < limit:
+        due = _claim_query((OutboxMessage.status == "pending") & (OutboxMessage.due_at <= now),
+                           limit - len(rows), exclude_users)
+        rows += list(due)
+    return rows
+
+
+def _claim_query(condition, limit, exclude_users):
+    earlier = OutboxMessage.alias()
+    blocked = (earlier.select(earlier.id).where(
+        (earlier.zalo_user_id == OutboxMessage.zalo_user_id)
+        & earlier.status.in_(IN_FLIGHT)
+        & ((earlier.due_at < OutboxMessage.due_at)
+           | ((earlier.due_at == OutboxMessage.due_at) & (earlier.id < OutboxMessage.id)))))
+    query = OutboxMessage.select().where(condition & ~peewee.fn.EXISTS(blocked))
+    if exclude_users:
+        query = query.where(OutboxMessage.zalo_user_id.not_in(list(exclude_users)))
+    query = query.order_by(OutboxMessage.due_at, OutboxMessage.id).limit(limit)
+    return query.for_update("FOR UPDATE SKIP LOCKED") if is_postgres() else query
+
+
+def attach_citizens(rows):
+    """Load the leased messages' citizens in one query (the sender needs each one)."""
+    ids = {row.citizen_id for row in rows if row.citizen_id}
+    found = {c.id: c for c in Citizen.select().where(Citizen.id.in_(ids))} if ids else {}
+    for row in rows:
+        if row.citizen_id:
+            row.citizen = found.get(row.citizen_id)
+
+
+# --- outcomes ---------------------------------------------------------------------------------
+
+def settle(message, status, **fields):
+    """Record a final or interim outcome on the message's row and release its lease."""
+    fields.setdefault("claimed_until", None)
+    (OutboxMessage.update(status=status, **fields)
+     .where(OutboxMessage.id == message.id).execute())
+
+
+def mark_sent(message, route, zalo_message_id):
+    settle(message, "sent", sent_at=utcnow(), last_error=None, channel=route.channel,
+           cost_class=route.cost_class, zalo_message_id=zalo_message_id or None)
+
+
+def retry_later(message, reason, due_at=None, counts=True):
+    """Put the message back for a later try, or fail it once it is too old to matter."""
+    now = utcnow()
+    if due_at is None:
+        backoff = BASE_BACKOFF_SECONDS * 2 ** max(message.attempts - 1, 0)
+        due_at = now + dt.timedelta(
+            seconds=min(backoff, MAX_BACKOFF_SECONDS) * random.uniform(0.8, 1.2))
+    if message.expires_at is not None and due_at > message.expires_at:
+        log.warning("message %s failed: %s; gave up after %s attempts", message.id, reason,
+                    message.attempts)
+        settle(message, "failed", last_error=f"gave up after {message.attempts} attempts: "
+                                             f"{reason}")
+        return
+    extra = {} if counts else {"attempts": OutboxMessage.attempts - 1}
+    settle(message, "pending", due_at=due_at, last_error=reason, **extra)
+    log.info("message %s: %s; retry at %s", message.id, reason, due_at)

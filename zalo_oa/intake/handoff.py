@@ -1,0 +1,71 @@
+"""Handoff: a staff member takes over a citizen's conversation from the bot, and gives it back.
+
+While `Citizen.handoff_staff` is set the bot stays quiet for that citizen; what the citizen
+writes lands on their latest case's timeline, and what staff write goes out through the outbox.
+"""
+from .. import audit
+from ..db import database
+from ..delivery.messages import Reply
+from ..delivery.outbox import queue_replies
+from ..models import Case, Citizen, TimelineEntry, utcnow
+
+
+class HandoffError(ValueError):
+    """A handoff step that cannot be done (e.g. someone else holds the conversation)."""
+
+
+def latest_case(citizen):
+    """The citizen's most recent case, where the conversation is recorded; None if none."""
+    return Case.of_citizen(citizen).first()
+
+
+def take_over(citizen, staff, force=False):
+    """Make `staff` the one talking to `citizen`; another holder is only replaced with `force`."""
+    holder = citizen.handoff_staff_id
+    if holder not in (None, staff.id) and not force:
+        raise HandoffError("held_by_other")
+    with database.atomic():
+        citizen.handoff_staff, citizen.handoff_at = staff, utcnow()
+        citizen.save(only=[Citizen.handoff_staff, Citizen.handoff_at])
+        _record(citizen, staff, "handoff_taken", previous=holder)
+    return citizen
+
+
+def hand_back(citizen, staff):
+    """Give the conversation back to the bot."""
+    if citizen.handoff_staff_id is None:
+        return citizen
+    with database.atomic():
+        holder = citizen.handoff_staff_id
+        citizen.handoff_staff, citizen.handoff_at = None, None
+        citizen.save(only=[Citizen.handoff_staff, Citizen.handoff_at])
+        _record(citizen, staff, "handoff_returned", previous=holder)
+    return citizen
+
+
+def send_as_staff(citizen, staff, text, case=None):
+    """Queue a message typed by staff to the citizen, on the case's timeline; return the entry."""
+    text = (text or "").strip()
+    if not text:
+        raise HandoffError("empty")
+    case = case or latest_case(citizen)
+    with database.atomic():
+        entry = TimelineEntry.create(case=case, kind="staff_message", actor=staff.username,
+                                     staff=staff, body=text, public=True) if case else None
+        params = {"code": case.code if case else "", "text": text}
+        key = f"handoff:{entry.id}" if entry else None
+        rows = queue_replies(citizen, [Reply("staff_reply", params)], case=case, key=key)
+        if entry is not None and rows:
+            entry.data = {"messages": [r.id for r in rows]}
+            entry.save(only=[TimelineEntry.data])
+        audit.record(staff, "handoff_message", citizen.zalo_user_id,
+                    case=case.code if case else None)
+    return entry
+
+
+def _record(citizen, staff, kind, **data):
+    case = latest_case(citizen)
+    if case is not None:
+        TimelineEntry.create(case=case, kind=kind, actor=staff.username, staff=staff,
+                             data=data or None)
+    audit.record(staff, kind, citizen.zalo_user_id, **data)

@@ -1,0 +1,103 @@
+"""APScheduler wiring: the worker's periodic jobs, declared once, each a thin call."""
+import datetime as dt
+import logging
+import os
+import socket
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from . import handlers, heartbeat
+from .broadcasts import service
+from .cases import followups
+from .db import ensure_connection
+from .delivery.clients import make_sender
+from .delivery.dispatcher import Dispatcher
+from .intake import chat
+from .zalo import tokens
+
+log = logging.getLogger(__name__)
+
+TOKEN_CHECK_SECONDS = 600
+
+
+class Jobs:
+    """The periodic work of one worker process."""
+
+    def __init__(self, app):
+        self.app = app
+        self.dispatcher = Dispatcher(app, make_sender(app), app.config["SEND_THREADS"])
+        self.name = f"{socket.gethostname()}:{os.getpid()}"
+
+    def events(self):
+        """Handle recorded webhook events; wake the sender for the replies they queued."""
+        if handlers.process_pending():
+            self.dispatcher.wake()
+
+    def followups(self):
+        if followups.run_due():
+            self.dispatcher.wake()
+
+    def broadcast_job(self):
+        """Queue scheduled broadcasts that are due; mark finished ones done."""
+        if service.run_due():
+            self.dispatcher.wake()
+
+    def drafts(self):
+        chat.remind_idle_drafts()
+        chat.expire_idle_drafts()
+
+    def token(self):
+        tokens.refresh_if_due(self.app.config)
+
+    def heartbeat(self):
+        heartbeat.beat(self.name)
+
+    def declared(self):
+        """(job, interval in seconds) pairs: the whole schedule."""
+        return [(self.events, self.app.config["POLL_SECONDS"]), (self.followups, 5),
+                (self.broadcast_job, 5),
+                (self.drafts, 30), (self.token, TOKEN_CHECK_SECONDS),
+                (self.heartbeat, heartbeat.HEARTBEAT_SECONDS)]
+
+    def run(self, job):
+        with self.app.app_context():
+            ensure_connection()
+            try:
+                job()
+            except Exception:  # one failed pass must not stop the schedule
+                log.exception("job %s failed", job.__name__)
+
+
+class Worker:
+    """The scheduler and the sending loop of one process, started and stopped together."""
+
+    def __init__(self, scheduler, jobs):
+        self.scheduler = scheduler
+        self.jobs = jobs
+
+    def shutdown(self, wait=True):
+        self.jobs.dispatcher.stop()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=wait)
+
+
+def start(app, background=False):
+    """Start the worker: in threads (demo, tests) or blocking (`zalo-oa worker`)."""
+    scheduler = (BackgroundScheduler if background else BlockingScheduler)(timezone="UTC")
+    jobs = Jobs(app)
+    jobs.dispatcher.start()
+    for job, seconds in jobs.declared():
+        scheduler.add_job(jobs.run, "interval", args=[job], id=job.__name__,
+                          seconds=seconds, max_instances=1, coalesce=True,
+                          next_run_time=dt.datetime.now(dt.UTC),
+                          misfire_grace_time=max(int(seconds * 4), 1))
+    log.info("scheduler starting with %d jobs and %d sending threads",
+             len(jobs.declared()), jobs.dispatcher.threads)
+    worker = Worker(scheduler, jobs)
+    try:
+        scheduler.start()
+    finally:
+        if not background:
+            worker.shutdown(wait=False)
+    return worker
