@@ -98,7 +98,7 @@ def prepare(database_url, count):
     app = create_app({"SANDBOX": True, "LOG_LEVEL": "WARNING"})
     app.app_context().push()
     database.connect(reuse_if_open=True)
-    migrations.upgrade()
+    migrations.upgrade(sandbox=True)
     seed.load_reference_data()
     sandbox_seed.ensure_token()
     now = utcnow()

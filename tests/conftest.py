@@ -62,7 +62,7 @@ def make_app(tmp_path, database_url):
         app = create_app(config)
         with app.app_context():
             database.connect(reuse_if_open=True)
-            migrations.upgrade()
+            migrations.upgrade(sandbox=app.config["SANDBOX"])
             from zalo_oa import seed
             from zalo_oa.sandbox import seed as sandbox_seed
 

@@ -28,11 +28,6 @@ class BaseModel(pw.Model):
         legacy_table_names = False
 
 
-class SchemaVersion(BaseModel):
-    version = pw.IntegerField()
-    applied_at = pw.DateTimeField(default=utcnow)
-
-
 class Department(BaseModel):
     slug = pw.CharField(unique=True, max_length=64)
     name_vi = pw.CharField()
@@ -345,6 +340,6 @@ class WorkerHeartbeat(BaseModel):
     started_at = pw.DateTimeField(default=utcnow)
 
 
-MODELS = [SchemaVersion, Department, Category, Staff, Citizen, Conversation, Case, CasePhoto,
+MODELS = [Department, Category, Staff, Citizen, Conversation, Case, CasePhoto,
           TimelineEntry, InboundEvent, Broadcast, OutboxMessage, PartnerKey, OAToken,
           OAuthRequest, TemplateText, FollowUp, Alert, AuditLog, CannedResponse, WorkerHeartbeat]

@@ -37,10 +37,10 @@ def test_db_upgrade_creates_the_schema_and_is_idempotent(sqlite_url):
     first = subprocess.run([ZALO_OA, "db", "upgrade"], env=run_env(sqlite_url),
                            capture_output=True, text=True, timeout=60, check=False)
     assert first.returncode == 0, first.stderr
-    assert "schema at version 1 (was 0)" in first.stdout
+    assert "schema upgraded from step 0 to step 1" in first.stdout
     again = subprocess.run([ZALO_OA, "db", "upgrade"], env=run_env(sqlite_url),
                            capture_output=True, text=True, timeout=60, check=False)
-    assert again.stdout.strip() == "schema at version 1"
+    assert again.stdout.strip() == "schema at step 1: up to date"
 
 
 def test_serve_and_worker_refuse_an_old_schema(sqlite_url):

@@ -14,10 +14,10 @@ def app(**overrides):
     return built
 
 
-def require_current_schema():
+def require_current_schema(sandbox=False):
     """Stop with the command to run when the database schema is older than this code."""
     try:
-        migrations.check()
+        migrations.check(sandbox=sandbox)
     except SchemaTooOld as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -25,5 +25,5 @@ def require_current_schema():
 def ready_app(**overrides):
     """The app, refusing to go on with an outdated schema."""
     built = app(**overrides)
-    require_current_schema()
+    require_current_schema(sandbox=built.config["SANDBOX"])
     return built

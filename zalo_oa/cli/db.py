@@ -1,4 +1,6 @@
-"""`zalo-oa db`: the database schema."""
+"""`zalo-oa db`: the database schema, by numbered migration steps."""
+import sys
+
 import click
 
 from .. import migrations, seed
@@ -12,8 +14,28 @@ def db():
 
 @db.command("upgrade")
 def db_upgrade():
-    """Create or upgrade the schema and load missing reference data from data/."""
-    context.app()
-    old, new = migrations.upgrade()
+    """Create or upgrade the schema (every row kept) and load missing reference data."""
+    app = context.app()
+    old, new = migrations.upgrade(sandbox=app.config["SANDBOX"])
     seed.load_reference_data()
-    click.echo(f"schema at version {new}" + (f" (was {old})" if old != new else ""))
+    if old == new:
+        click.echo(f"schema at step {new}: up to date")
+    else:
+        click.echo(f"schema upgraded from step {old} to step {new}")
+
+
+@db.command("status")
+def db_status():
+    """The schema's current step, the newest step, and the steps still to apply."""
+    app = context.app()
+    parts = [("schema", migrations.status())]
+    if app.config["SANDBOX"]:
+        parts.append(("sandbox schema", migrations.status(sandbox=True)))
+    pending = False
+    for label, state in parts:
+        click.echo(f"{label}: current {state.current}, head {state.head}, pending "
+                   + (", ".join(state.pending) if state.pending else "none"))
+        pending = pending or bool(state.pending)
+    if pending:
+        click.echo("run `zalo-oa db upgrade` to apply the pending steps")
+        sys.exit(1)  # so a deploy script can gate on it

@@ -18,7 +18,7 @@ def demo(host, port):
     server = make_server(host, port, None, threaded=True)
     app = context.app(SANDBOX=True, PUBLIC_URL=public)
     server.app = app
-    migrations.upgrade()
+    migrations.upgrade(sandbox=True)
     seed.load_reference_data()
     sandbox_seed.ensure_token()
     admin = seed.ensure_first_admin()
