@@ -9,7 +9,7 @@ import flask
 from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, url_for
 
 from ..broadcasts import audience, audience_query, service
-from ..media import UploadError
+from ..errors import Refused
 from ..models import Broadcast, Category, utcnow
 from ..timeutil import to_utc_naive, zone
 from ..zalo import followers_api
@@ -85,8 +85,8 @@ def save():
     item = _broadcast(request.form.get("id")) if request.form.get("id") else None
     try:
         item = service.save_draft(_fields(), g.staff, item)
-    except (ValueError, UploadError) as exc:
-        flask.flash(f"error_{exc}", "error")
+    except Refused as refusal:
+        forms.flash_refusal(refusal)
         return redirect(url_for(".compose", id=item.id if item else None))
     return redirect(url_for(".review", id=item.id))
 
@@ -115,7 +115,7 @@ def _schedule_time():
     try:
         local = dt.datetime.fromisoformat(raw)
     except ValueError:
-        raise ValueError("bad_time") from None
+        raise Refused("bad_time") from None
     return to_utc_naive(local.replace(tzinfo=zone()))
 
 
