@@ -21,6 +21,7 @@ from ..delivery.sender import load_templates
 from ..errors import Refused
 from ..models import Broadcast, Citizen, OutboxMessage, utcnow
 from ..timeutil import parse_quiet_hours, to_local, to_utc_naive
+from ..zalo import followers_api
 from . import audience, audience_query
 
 log = logging.getLogger(__name__)
@@ -127,6 +128,13 @@ def schedule(broadcast, at):
     if not audience.is_targeted(broadcast.audience):
         raise Refused("no_audience")
     _set_status(broadcast, "scheduled", scheduled_at=at)
+
+
+def send_article(broadcast, client):
+    """Zalo's own broadcast of the article to every follower (a channel apart from messages);
+    a ZaloError says why Zalo refused it."""
+    followers_api.broadcast_article(client, broadcast.article_id)
+    _set_status(broadcast, "done", channel="article", finished_at=utcnow())
 
 
 def _move(broadcast, from_statuses, to_status):

@@ -9,10 +9,10 @@ import flask
 from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, url_for
 
 from ..broadcasts import audience, audience_query, service
+from ..delivery.clients import make_client
 from ..errors import Refused
 from ..models import Broadcast, Category, utcnow
 from ..timeutil import to_utc_naive, zone
-from ..zalo import followers_api
 from ..zalo.errors import ZaloError
 from . import access, forms, uploads
 
@@ -139,17 +139,13 @@ def act():
 
 def _send_article(item):
     """Zalo's own article broadcast to every follower (a separate channel)."""
-    from ..delivery.clients import make_client
-
     if not item.article_id:
         abort(400)
     try:
-        followers_api.broadcast_article(make_client(flask.current_app), item.article_id)
+        service.send_article(item, make_client(flask.current_app))
     except ZaloError as exc:
         flask.flash(f"{exc.code}: {exc.message}", "error")
         return redirect(url_for(".review", id=item.id))
-    item.channel, item.status, item.finished_at = "article", "done", utcnow()
-    item.save()
     return redirect(url_for(".progress", id=item.id))
 
 
