@@ -103,14 +103,26 @@ def test_the_package_keeps_its_layout():
     assert problems(SRC) == []
 
 
-def test_from_a_package_import_a_module_names_that_module():
-    graph = imports(SRC)
-    # cli/context.py: `from .. import create_app, migrations` (a function, and a module).
-    assert {ROOT, f"{ROOT}.migrations"} <= graph[f"{ROOT}.cli.context"]
-    # create_app imports the web package inside the function: still an edge.
-    assert WEB in graph[ROOT]
-    # intake/dialogue.py: `from . import vocabulary` and `from .. import areas`.
-    assert {f"{ROOT}.intake.vocabulary", f"{ROOT}.areas"} <= graph[f"{ROOT}.intake.dialogue"]
+def write(tree, files):
+    for name, text in files.items():
+        path = tree / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def test_imports_resolve_to_the_module_they_load(tmp_path):
+    write(tmp_path, {
+        "zalo_oa/__init__.py": "def create_app():\n    from . import web\n",
+        "zalo_oa/leaf.py": "", "zalo_oa/web/__init__.py": "", "zalo_oa/pkg/__init__.py": "",
+        "zalo_oa/pkg/other.py": "THING = 1\n",
+        "zalo_oa/pkg/mod.py": ("import json\nfrom .. import create_app, leaf\n"
+                               "from .other import THING\nimport zalo_oa.pkg.other\n"),
+    })
+    graph = imports(tmp_path)
+    # `from .. import create_app, leaf`: a name of the package root, and a module.
+    assert graph["zalo_oa.pkg.mod"] == {"json", ROOT, "zalo_oa.leaf", "zalo_oa.pkg.other"}
+    assert graph[ROOT] == {WEB}  # an import inside a function counts
+    assert problems(tmp_path) == ["upward import: zalo_oa.pkg.mod imports zalo_oa"]
 
 
 def test_the_packages_form_layers():
