@@ -47,7 +47,10 @@ def checkbox(name):
 
 
 def flash_refusal(refusal):
-    """Show why an action was refused on the next page: its label, with its blanks filled."""
+    """Show why an action was refused on the next page: its label, with its blanks filled.
+
+    The params travel in the session until that page, so they are plain values (text, numbers).
+    """
     flash([refusal.key, refusal.params] if refusal.params else refusal.key, "error")
 
 
