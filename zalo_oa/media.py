@@ -5,12 +5,14 @@ from pathlib import Path
 
 from flask import current_app, url_for
 
+from .errors import Refused
+
 MAX_BYTES = 8 * 1024 * 1024
 SIGNATURES = ((b"\xff\xd8\xff", "jpg"), (b"\x89PNG\r\n\x1a\n", "png"), (b"GIF8", "gif"),
               (b"RIFF", "webp"))
 
 
-class UploadError(ValueError):
+class UploadError(Refused):
     """The upload is not an image we accept."""
 
 

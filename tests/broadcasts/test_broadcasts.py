@@ -5,6 +5,7 @@ from unittest import mock
 import pytest
 
 from zalo_oa.broadcasts import service
+from zalo_oa.errors import Refused
 from zalo_oa.models import Broadcast, Citizen, OutboxMessage, utcnow
 from zalo_oa.timeutil import to_local
 
@@ -160,5 +161,5 @@ def test_progress_counts_and_the_failure_csv(ctx):
 
 
 def test_a_draft_over_the_length_limit_is_refused(ctx):
-    with pytest.raises(ValueError, match="too_long"):
+    with pytest.raises(Refused, match="too_long"):
         make_broadcast(body="x" * 2000)

@@ -5,7 +5,7 @@ import pytest
 import requests
 
 from zalo_oa.broadcasts import followers_sync
-from zalo_oa.models import Citizen, OAToken, utcnow
+from zalo_oa.models import Broadcast, Citizen, OAToken, utcnow
 from zalo_oa.sandbox.models import SandboxUser
 from zalo_oa.zalo.client import ZaloClient
 
@@ -82,3 +82,15 @@ def test_the_sandbox_broadcasts_articles_only(sandbox):
     with pytest.raises(ZaloError):
         client._call("POST", followers_api.BROADCAST_PATH, json={
             "recipient": {"target": {}}, "message": {"text": "hi"}})
+
+
+def test_an_article_broadcast_goes_through_zalo_and_ends_the_broadcast(sandbox):
+    from zalo_oa.broadcasts import service
+
+    client = client_of(sandbox)
+    with sandbox.app.app_context():
+        item = service.save_draft({"title": "Tin mới", "body": "Xem bài viết", "article_id": "a1",
+                                   "channel": "article", "audience": {"all": True}})
+        service.send_article(item, client)
+        item = Broadcast.get_by_id(item.id)
+    assert (item.status, item.channel) == ("done", "article") and item.finished_at

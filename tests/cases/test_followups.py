@@ -62,7 +62,7 @@ def test_transitions_outside_the_rules_are_refused(ctx):
     case = lifecycle.open_case(reporter(), DRAFT)
     with pytest.raises(TransitionError) as refused:
         lifecycle.change_status(case, "closed")
-    assert refused.value.reason == "not_allowed"
+    assert refused.value.code == "not_allowed"
     with pytest.raises(TransitionError):
         lifecycle.change_status(case, "rejected", reason="  ")
     assert Case.get_by_id(case.id).status == "new"

@@ -72,3 +72,10 @@ def test_connect_prints_the_permission_url_for_our_callback(cli, sandbox):
     assert url.startswith(f"{sandbox.url}/sandbox/oauth/v4/oa/permission?app_id=sandbox-app")
     assert "zalo%2Foauth%2Fcallback" in url and "code_challenge=" in url
     assert f"{sandbox.url}/zalo/oauth/callback" in result.output
+
+
+def test_connect_without_a_public_url_says_which_setting_is_missing(cli, monkeypatch):
+    monkeypatch.delenv("ZALO_OA_PUBLIC_URL")
+    result = cli("connect")
+    assert result.exit_code == 1
+    assert "PUBLIC_URL (ZALO_OA_PUBLIC_URL) must be set to receive the callback" in result.output

@@ -6,6 +6,7 @@ import pytest
 
 from zalo_oa.delivery.messages import render
 from zalo_oa.intake import dialogue as cv
+from zalo_oa.intake import prompts, steps, understanding
 
 CATEGORIES = tuple(
     cv.CategoryInfo(c["slug"], c["name_vi"], c["name_en"], tuple(c["keywords"]))
@@ -17,7 +18,7 @@ LONG_TEXT = "Cây xanh ngã đổ chắn ngang đường Nguyễn Huệ"
 
 def draft_at(step, **filled):
     """A draft whose slots before `step` are answered."""
-    draft = cv.new_draft()
+    draft = steps.new_draft()
     order = ["category", "description", "location", "photos", "contact", "confirm"]
     values = {"category": "trees", "description": LONG_TEXT,
               "location": {"latitude": 10.77, "longitude": 106.7, "address": None}}
@@ -134,11 +135,11 @@ def test_every_reply_renders_in_both_languages():
 
 
 def test_free_text_suggests_categories_without_diacritics():
-    assert cv.suggest_categories("den duong hong", CATEGORIES)[0] == "lighting"
-    assert cv.suggest_categories("nuoc ngap sau sau con mua", CATEGORIES)[0] == "water"
-    assert cv.suggest_categories("xe buyt so 19 khong dung tram", CATEGORIES)[0] == \
+    assert understanding.suggest_categories("den duong hong", CATEGORIES)[0] == "lighting"
+    assert understanding.suggest_categories("nuoc ngap sau sau con mua", CATEGORIES)[0] == "water"
+    assert understanding.suggest_categories("xe buyt so 19 khong dung tram", CATEGORIES)[0] == \
         "public_transport"
-    assert cv.suggest_categories("hom nay troi dep", CATEGORIES) == []
+    assert understanding.suggest_categories("hom nay troi dep", CATEGORIES) == []
 
 
 def test_suggested_categories_come_first_on_the_buttons():
@@ -183,7 +184,7 @@ def test_editing_a_field_returns_to_the_summary():
 
 def test_button_titles_are_understood_when_tapped():
     # Tapping an oa.query.show button sends its title back as the citizen's text.
-    confirm = cv.prompt(draft_at("confirm"), CTX)[0]
+    confirm = prompts.prompt(draft_at("confirm"), CTX)[0]
     for locale in ("vi", "en"):
         titles = [b["title"] for b in render(confirm, locale)["attachment"]["payload"]["buttons"]]
         effects = [cv.step(draft_at("confirm"), cv.Text(t), CTX) for t in titles]
@@ -194,8 +195,8 @@ def test_button_titles_are_understood_when_tapped():
 
 def test_reminder_and_expiry_replies():
     draft = draft_at("location")
-    assert [r.template for r in cv.remind(draft, CTX)] == ["draft_reminder", "ask_location"]
-    assert [r.template for r in cv.expire(draft, CTX)] == ["draft_expired"]
+    assert [r.template for r in prompts.remind(draft, CTX)] == ["draft_reminder", "ask_location"]
+    assert [r.template for r in prompts.expire(draft, CTX)] == ["draft_expired"]
 
 
 @pytest.mark.parametrize("text, code", [
@@ -206,4 +207,4 @@ def test_reminder_and_expiry_replies():
     ("SPA-2611-000123x", None),
 ])
 def test_tracking_codes_are_found_anywhere_in_a_text(text, code):
-    assert cv.find_case_code(text) == code
+    assert understanding.find_case_code(text) == code

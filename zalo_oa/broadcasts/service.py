@@ -18,8 +18,10 @@ from ..db import database
 from ..delivery import window
 from ..delivery.messages import MAX_TEXT, Button, Reply, render
 from ..delivery.sender import load_templates
+from ..errors import Refused
 from ..models import Broadcast, Citizen, OutboxMessage, utcnow
 from ..timeutil import parse_quiet_hours, to_local, to_utc_naive
+from ..zalo import followers_api
 from . import audience, audience_query
 
 log = logging.getLogger(__name__)
@@ -44,14 +46,14 @@ def _clean_button(button):
 
 
 def save_draft(fields, staff=None, broadcast=None):
-    """Create a draft, or update one not yet sent; ValueError("too_long"/"already_sent") refuses."""
+    """Create a draft, or update one not yet sent; Refused (e.g. "too_long") says why not."""
     title, body = str(fields.get("title") or "").strip(), str(fields.get("body") or "").strip()
     if not title or not body:
-        raise ValueError("required")
+        raise Refused("required")
     if len(title) + len(body) + 2 > MAX_TEXT:
-        raise ValueError("too_long")
+        raise Refused("too_long")
     if broadcast is not None and broadcast.status not in EDITABLE:
-        raise ValueError("already_sent")
+        raise Refused("already_sent")
     broadcast = broadcast or Broadcast(created_by=staff)
     broadcast.title, broadcast.body = title, body
     broadcast.image_url = (fields.get("image_url") or "").strip() or None
@@ -102,7 +104,7 @@ def estimate(broadcast, now=None):
 
 def _require(broadcast, *statuses):
     if broadcast.status not in statuses:
-        raise ValueError("wrong_state")
+        raise Refused("wrong_state")
 
 
 def _set_status(broadcast, status, **fields):
@@ -116,7 +118,7 @@ def send_now(broadcast):
     """Hand the broadcast to the worker: its next pass fans it out."""
     _require(broadcast, *EDITABLE)
     if not audience.is_targeted(broadcast.audience):
-        raise ValueError("no_audience")
+        raise Refused("no_audience")
     _set_status(broadcast, "queued", scheduled_at=None)
 
 
@@ -124,8 +126,15 @@ def schedule(broadcast, at):
     """Send at `at` (naive UTC); a time in the past means now."""
     _require(broadcast, *EDITABLE)
     if not audience.is_targeted(broadcast.audience):
-        raise ValueError("no_audience")
+        raise Refused("no_audience")
     _set_status(broadcast, "scheduled", scheduled_at=at)
+
+
+def send_article(broadcast, client):
+    """Zalo's own broadcast of the article to every follower (a channel apart from messages);
+    a ZaloError says why Zalo refused it."""
+    followers_api.broadcast_article(client, broadcast.article_id)
+    _set_status(broadcast, "done", channel="article", finished_at=utcnow())
 
 
 def _move(broadcast, from_statuses, to_status):

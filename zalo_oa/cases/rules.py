@@ -1,4 +1,5 @@
 """Case status rules, pure: which transitions are allowed and what each one needs."""
+from ..errors import Refused
 
 STATUSES = ("new", "received", "assigned", "in_progress", "resolved", "closed", "rejected",
             "duplicate", "reopened")
@@ -19,12 +20,8 @@ TRANSITIONS = {
 PRIORITIES = ("low", "normal", "high", "urgent")
 
 
-class TransitionError(ValueError):
-    """A status change that the rules do not allow; `reason` is a short machine word."""
-
-    def __init__(self, reason, message):
-        super().__init__(message)
-        self.reason = reason
+class TransitionError(Refused):
+    """A status change that the rules do not allow; `code` says which rule."""
 
 
 def allowed(current):
@@ -35,18 +32,18 @@ def allowed(current):
 def check_transition(current, new, reason=None, duplicate_of=None, case_id=None):
     """Raise TransitionError unless `current` -> `new` is allowed with what was given."""
     if new not in STATUSES:
-        raise TransitionError("unknown_status", f"unknown status {new!r}")
+        raise TransitionError("unknown_status", status=new)
     if new not in allowed(current):
-        raise TransitionError("not_allowed", f"a {current} case cannot become {new}")
+        raise TransitionError("not_allowed", current=current, new=new)
     if new == "rejected" and not (reason or "").strip():
-        raise TransitionError("reason_required", "rejecting a case needs a reason")
+        raise TransitionError("reason_required")
     if new == "duplicate":
         if duplicate_of is None:
-            raise TransitionError("target_required", "a duplicate needs the case it repeats")
+            raise TransitionError("target_required")
         if duplicate_of.id == case_id:
-            raise TransitionError("self_duplicate", "a case cannot duplicate itself")
+            raise TransitionError("self_duplicate")
         if duplicate_of.status not in (*OPEN_STATUSES, "resolved"):
-            raise TransitionError("target_closed", "the target case is not open")
+            raise TransitionError("target_closed")
 
 
 def is_open(status):

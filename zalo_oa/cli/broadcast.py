@@ -4,6 +4,7 @@ import time
 
 import click
 
+from ..errors import Refused
 from . import context
 
 POLL_SECONDS = 2
@@ -64,8 +65,8 @@ def broadcast_send(title, body, areas, topics, emergency, at):
             service.schedule(item, _parse_at(at))
         else:
             service.send_now(item)
-    except ValueError as exc:
-        raise click.ClickException(f"refused: {exc}") from None
+    except Refused as refusal:
+        raise context.refused(refusal) from None
     click.echo(f"broadcast {item.id}: {item.status}; the worker sends it")
     _follow(item)
 

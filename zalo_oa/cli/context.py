@@ -5,6 +5,11 @@ import click
 from .. import create_app, migrations
 from ..db import SchemaTooOld, ensure_connection
 
+# What an operator reads for a refusal; a code not listed here is shown as "refused: <code>".
+REFUSALS = {
+    "public_url_required": "PUBLIC_URL (ZALO_OA_PUBLIC_URL) must be set to receive the callback",
+}
+
 
 def app(**overrides):
     """Build the app from the environment (plus `overrides`) and enter its context."""
@@ -27,3 +32,8 @@ def ready_app(**overrides):
     built = app(**overrides)
     require_current_schema(sandbox=built.config["SANDBOX"])
     return built
+
+
+def refused(refusal):
+    """A Refused as the error click prints (and exits 1 with)."""
+    return click.ClickException(REFUSALS.get(refusal.code) or f"refused: {refusal}")

@@ -1,6 +1,7 @@
 """`zalo-oa token`: the OA's API tokens."""
 import click
 
+from ..errors import Refused
 from . import context
 
 
@@ -32,8 +33,8 @@ def token_connect():
     app = context.ready_app()
     try:
         url = tokens.start_authorization(app.config)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
+    except Refused as refusal:
+        raise context.refused(refusal) from None
     click.echo(url)
     click.echo(f"Open this link within 10 minutes, signed in to Zalo as an admin of the OA, and "
                f"press Allow. Zalo then returns to {tokens.callback_url(app.config)}, which must "

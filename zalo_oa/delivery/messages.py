@@ -8,6 +8,10 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+import peewee
+
+from ..db import database
+from ..models import TemplateText
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +96,6 @@ _overrides = {"db": None, "checked": 0.0, "stamp": None, "templates": {}}
 
 def _override(locale, name):
     """The compiled override of (locale, name), or None; the rows are re-read when they change."""
-    from ..db import database
-
     db = database.obj
     if db is None:
         return None
@@ -104,10 +106,6 @@ def _override(locale, name):
 
 
 def _reload_overrides(db, now):
-    import peewee
-
-    from ..models import TemplateText
-
     try:
         stamp = TemplateText.select(peewee.fn.MAX(TemplateText.updated_at),
                                     peewee.fn.COUNT(TemplateText.id)).tuples().get()

@@ -9,7 +9,7 @@ from ..db import database
 from ..delivery.messages import Button, Reply
 from ..delivery.outbox import queue_replies
 from ..models import Case, Category, Citizen, Conversation, TimelineEntry, utcnow
-from . import dialogue
+from . import dialogue, prompts
 from .subscriptions import SUBSCRIPTION_EFFECTS
 
 log = logging.getLogger(__name__)
@@ -22,9 +22,8 @@ def context_for(citizen):
     categories = tuple(
         dialogue.CategoryInfo(c.slug, c.name_vi, c.name_en, tuple(c.keywords or ()))
         for c in Category.listed())
-    return dialogue.Context(categories, citizen.locale,
-                                current_app.config["CASE_CODE_PREFIX"],
-                                current_app.config["PROVINCE_CODE"])
+    return dialogue.Context(categories, citizen.locale, current_app.config["CASE_CODE_PREFIX"],
+                            current_app.config["PROVINCE_CODE"])
 
 
 def converse(citizen, event, key, now=None):
@@ -57,28 +56,49 @@ def _save(state, draft, now):
     state.save()
 
 
+def _submit(citizen, ctx, draft):
+    case = lifecycle.open_case(citizen, draft, prefix=ctx.code_prefix)
+    return [Reply("case_created", params.case_params(case, citizen.locale))], case
+
+
+def _show_case(citizen, ctx, code):
+    case = lifecycle.find_for_citizen(citizen, code)
+    if case is None:
+        return [Reply("case_not_found", {"code": code})], None
+    return [Reply("case_status", params.case_params(case, citizen.locale))], case
+
+
+def _list_cases(citizen, ctx):
+    return [_case_list(citizen)], None
+
+
+def _feedback(citizen, ctx, code, answer):
+    return feedback.record(citizen, code, answer), None
+
+
+def _set_locale(citizen, ctx, locale):
+    citizen.locale = locale
+    citizen.save(only=[Citizen.locale])
+    return [Reply("language_switched")], None
+
+
+def _subscription(change):
+    """A subscription change as an effect: its replies, about no case."""
+    def perform(citizen, ctx, choice):
+        return change(citizen, choice, ctx), None
+    return perform
+
+
+# Each effect the dialogue may ask for: (citizen, ctx, *its arguments) -> (replies, case).
+EFFECTS = {"submit": _submit, "show_case": _show_case, "list_cases": _list_cases,
+           "feedback": _feedback, "set_locale": _set_locale,
+           **{name: _subscription(change) for name, change in SUBSCRIPTION_EFFECTS.items()}}
+
+
 def _perform(effect, citizen, ctx):
     """Carry out one effect the dialogue asked for; return (replies, case)."""
-    name = effect[0]
-    if name == "submit":
-        case = lifecycle.open_case(citizen, effect[1], prefix=ctx.code_prefix)
-        return [Reply("case_created", params.case_params(case, citizen.locale))], case
-    if name == "show_case":
-        case = lifecycle.find_for_citizen(citizen, effect[1])
-        if case is None:
-            return [Reply("case_not_found", {"code": effect[1]})], None
-        return [Reply("case_status", params.case_params(case, citizen.locale))], case
-    if name == "list_cases":
-        return [_case_list(citizen)], None
-    if name == "feedback":
-        return feedback.record(citizen, effect[1], effect[2]), None
-    if name in SUBSCRIPTION_EFFECTS:
-        return SUBSCRIPTION_EFFECTS[name](citizen, effect[1], ctx), None
-    if name == "set_locale":
-        citizen.locale = effect[1]
-        citizen.save(only=[Citizen.locale])
-        return [Reply("language_switched")], None
-    raise ValueError(f"unknown dialogue effect {name!r}")
+    name, *arguments = effect
+    return EFFECTS[name](citizen, ctx, *arguments)
 
 
 def _record_for_staff(citizen, event):
@@ -116,17 +136,17 @@ def _case_list(citizen):
 
 def welcome(citizen, key):
     """Greet a new follower."""
-    queue_replies(citizen, dialogue.welcome(context_for(citizen)), key=key)
+    queue_replies(citizen, prompts.welcome(context_for(citizen)), key=key)
 
 
 def remind_idle_drafts(now=None):
     """Send the one reminder each draft idle since its `remind_at` is due; return the count."""
-    return _sweep(Conversation.remind_at, dialogue.remind, "remind", now)
+    return _sweep(Conversation.remind_at, prompts.remind, "remind", now)
 
 
 def expire_idle_drafts(now=None):
     """Drop drafts idle past their `expire_at`, telling each citizen; return the count."""
-    return _sweep(Conversation.expire_at, dialogue.expire, "expire", now)
+    return _sweep(Conversation.expire_at, prompts.expire, "expire", now)
 
 
 def _sweep(due_field, make_replies, kind, now):

@@ -7,10 +7,11 @@ from .. import audit
 from ..db import database
 from ..delivery.messages import Reply
 from ..delivery.outbox import queue_replies
+from ..errors import Refused
 from ..models import Case, Citizen, TimelineEntry, utcnow
 
 
-class HandoffError(ValueError):
+class HandoffError(Refused):
     """A handoff step that cannot be done (e.g. someone else holds the conversation)."""
 
 

@@ -2,6 +2,7 @@
 from .. import areas
 from ..delivery.messages import Button, Reply
 from ..models import Citizen
+from . import vocabulary
 from .dialogue import EMERGENCY_TOPIC
 
 
@@ -13,8 +14,9 @@ def set_area(citizen, codes, ctx):
         return [Reply("area_set", {"name": areas.name_of(codes[0])})]
     if codes:
         names = [areas.name_of(code) for code in codes]
+        command = vocabulary.spoken("prefixes", "area")  # a tap sends "khu vực <name>" back
         return [Reply("area_choose", {"names": names}, buttons=tuple(
-            Button(f"khu vực {name}", literal=True) for name in names[:5]))]
+            Button(f"{command} {name}", literal=True) for name in names[:5]))]
     current = areas.name_of(citizen.area_code) if citizen.area_code else ""
     return [Reply("area_help", {"current": current})]
 

@@ -11,6 +11,7 @@ from flask import current_app
 
 from ..cases.lifecycle import open_case
 from ..db import database
+from ..errors import Refused
 from ..media import UploadError, media_folder, save_image
 from ..models import Case, Category, PartnerKey, utcnow
 
@@ -19,12 +20,12 @@ MAX_DESCRIPTION = 4000
 _ATTRIBUTE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
 
 
-class Open311Error(Exception):
-    """A request the spec answers with an error body: 400, 403 or 404."""
+class Open311Error(Refused):
+    """A request the spec answers with an error body: `status` 400, 403 or 404, and why."""
 
-    def __init__(self, code, description):
-        super().__init__(description)
-        self.code, self.description = code, description
+    def __init__(self, status, description):
+        super().__init__("open311", status=status, description=description)
+        self.status, self.description = status, description
 
 
 def partner_for(key):

@@ -29,7 +29,7 @@ def respond(fmt, root, payload, status=200):
 def open311_error(exc):
     """The spec's error body, in the format the URL asked for."""
     fmt = (request.view_args or {}).get("fmt", "json")
-    return respond(fmt, "errors", [fmt_.error(exc.code, exc.description)], exc.code)
+    return respond(fmt, "errors", [fmt_.error(exc.status, exc.description)], exc.status)
 
 
 def _departments():

@@ -9,7 +9,7 @@ import functools
 
 from flask import abort, g, redirect, request, session, url_for
 
-from ..models import Staff
+from ..models import Case, Staff
 
 ROLES = ("admin", "operator", "department", "viewer")
 READ = ROLES
@@ -89,8 +89,6 @@ def can_see_contact(staff, case):
 
 def case_or_404(code, for_action=False):
     """The case with this code that g.staff may see (and act on), else 404 or 403."""
-    from ..models import Case
-
     case = Case.get_or_none(Case.code == code)
     if case is None or not can_view(g.staff, case):
         abort(404)

@@ -20,14 +20,14 @@ def _department_field():
     department_id = forms.integer("department")
     department = Department.get_or_none(Department.id == department_id) if department_id else None
     if department_id and department is None:
-        raise forms.FormError("error_choice")
+        raise forms.FormError("choice")
     return department
 
 
 def _password_field(required):
     password = request.form.get("password") or ""
     if (required or password) and len(password) < MIN_PASSWORD:
-        raise forms.FormError("error_password_short")
+        raise forms.FormError("password_short")
     return password
 
 
@@ -37,7 +37,7 @@ def _staff_fields(member):
     member.role = forms.choice("role", access.ROLES)
     member.department = _department_field()
     if member.role == "department" and member.department is None:
-        raise forms.FormError("error_department_required")
+        raise forms.FormError("department_required")
     member.zalo_user_id = forms.text("zalo_user_id", 64) or None
     member.locale = forms.choice("locale", ("vi", "en"))
 
@@ -58,7 +58,7 @@ def staff_create():
     with forms.flashing_errors():
         username = forms.text("username", 64, required=True)
         if Staff.select().where(Staff.username == username).exists():
-            raise forms.FormError("error_username_taken")
+            raise forms.FormError("username_taken")
         member = Staff(username=username, password_hash=hash_password(_password_field(True)))
         _staff_fields(member)
         member.save()
@@ -85,7 +85,7 @@ def staff_update(staff_id):
         _staff_fields(member)
         member.active = forms.checkbox("active")
         if member.id == g.staff.id and (not member.active or member.role != "admin"):
-            raise forms.FormError("error_own_account")
+            raise forms.FormError("own_account")
         password = _password_field(False)
         if password:
             member.password_hash = hash_password(password)

@@ -9,10 +9,10 @@ import flask
 from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, url_for
 
 from ..broadcasts import audience, audience_query, service
-from ..media import UploadError
+from ..delivery.clients import make_client
+from ..errors import Refused
 from ..models import Broadcast, Category, utcnow
 from ..timeutil import to_utc_naive, zone
-from ..zalo import followers_api
 from ..zalo.errors import ZaloError
 from . import access, forms, uploads
 
@@ -85,8 +85,8 @@ def save():
     item = _broadcast(request.form.get("id")) if request.form.get("id") else None
     try:
         item = service.save_draft(_fields(), g.staff, item)
-    except (ValueError, UploadError) as exc:
-        flask.flash(f"error_{exc}", "error")
+    except Refused as refusal:
+        forms.flash_refusal(refusal)
         return redirect(url_for(".compose", id=item.id if item else None))
     return redirect(url_for(".review", id=item.id))
 
@@ -115,7 +115,7 @@ def _schedule_time():
     try:
         local = dt.datetime.fromisoformat(raw)
     except ValueError:
-        raise ValueError("bad_time") from None
+        raise Refused("bad_time") from None
     return to_utc_naive(local.replace(tzinfo=zone()))
 
 
@@ -139,17 +139,13 @@ def act():
 
 def _send_article(item):
     """Zalo's own article broadcast to every follower (a separate channel)."""
-    from ..delivery.clients import make_client
-
     if not item.article_id:
         abort(400)
     try:
-        followers_api.broadcast_article(make_client(flask.current_app), item.article_id)
+        service.send_article(item, make_client(flask.current_app))
     except ZaloError as exc:
         flask.flash(f"{exc.code}: {exc.message}", "error")
         return redirect(url_for(".review", id=item.id))
-    item.channel, item.status, item.finished_at = "article", "done", utcnow()
-    item.save()
     return redirect(url_for(".progress", id=item.id))
 
 

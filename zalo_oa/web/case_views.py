@@ -65,7 +65,7 @@ def change_status(code):
             wanted = forms.text("duplicate_of", 32, required=True).upper()
             target = Case.get_or_none(Case.code == wanted)
             if target is None or not access.can_view(g.staff, target):
-                raise forms.FormError("error_target_not_found")
+                raise forms.FormError("target_not_found")
         photo = request.files.get("after_photo")
         photo_url = uploads.save_after_photo(photo) if (
             new == "resolved" and photo and photo.filename) else None
@@ -86,7 +86,7 @@ def assign(code):
         department = Department.get_or_none(Department.id == department_id)
         assignee = next((s for s in assignable(g.staff) if s.id == assignee_id), None)
         if (department_id and department is None) or (assignee_id and assignee is None):
-            raise forms.FormError("error_choice")
+            raise forms.FormError("choice")
         lifecycle.assign(case, staff=g.staff, department=department, assignee=assignee)
     return _back(case)
 

@@ -1,24 +1,20 @@
-"""Reading submitted forms: trimmed text, numbers, choices, and the errors staff are shown."""
+"""Reading submitted forms: trimmed text, numbers, choices, and the refusals staff are shown."""
 import contextlib
 
 from flask import flash, request
 
-from ..cases.rules import TransitionError
+from ..errors import Refused
 
 
-class FormError(ValueError):
-    """A form value that cannot be used; `key` names the label staff are shown."""
-
-    def __init__(self, key):
-        super().__init__(key)
-        self.key = key
+class FormError(Refused):
+    """A form value that cannot be used; `code` names the message staff are shown."""
 
 
 def text(name, max_length=4000, required=False):
     """A trimmed text field; FormError("required") when required and empty."""
     value = (request.form.get(name) or "").strip()[:max_length]
     if required and not value:
-        raise FormError("error_required")
+        raise FormError("required")
     return value
 
 
@@ -30,9 +26,9 @@ def integer(name, minimum=None, maximum=None):
     try:
         value = int(raw)
     except ValueError:
-        raise FormError("error_number") from None
+        raise FormError("number") from None
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        raise FormError("error_number")
+        raise FormError("number")
     return value
 
 
@@ -43,21 +39,28 @@ def choice(name, choices, required=True):
         return value
     if not required and not value:
         return None
-    raise FormError("error_choice")
+    raise FormError("choice")
 
 
 def checkbox(name):
     return request.form.get(name) in ("1", "on", "true")
 
 
+def flash_refusal(refusal):
+    """Show why an action was refused on the next page: its label, with its blanks filled.
+
+    The params travel in the session until that page, so they are plain values (text, numbers).
+    """
+    flash([refusal.key, refusal.params] if refusal.params else refusal.key, "error")
+
+
 @contextlib.contextmanager
 def flashing_errors():
-    """Turn a refused action into a message on the next page instead of an error page."""
+    """Turn a refused action into a message on the next page instead of an error page.
+
+    Only Refused: any other exception is a bug, and surfaces as one (a 500 and a traceback).
+    """
     try:
         yield
-    except FormError as exc:
-        flash(exc.key, "error")
-    except TransitionError as exc:
-        flash(f"error_{exc.reason}", "error")
-    except ValueError as exc:  # services refuse with ValueError and a machine word
-        flash(f"error_{exc}", "error")
+    except Refused as refusal:
+        flash_refusal(refusal)

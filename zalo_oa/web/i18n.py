@@ -52,6 +52,15 @@ def deadline(case, now=None):
     return state, words[key].format(n=amount)
 
 
+def flashed(message):
+    """A flashed message in the staff's language: a label key, or [key, params] to fill it."""
+    words = labels(current_locale())
+    if isinstance(message, (list, tuple)):
+        key, params = message
+        return words[key].format(**params)
+    return words[message]
+
+
 def _context():
     locale = current_locale()
     return {"T": labels(locale), "locale": locale}
@@ -61,3 +70,4 @@ def init_app(app):
     app.context_processor(_context)
     app.jinja_env.filters["local_time"] = format_datetime
     app.jinja_env.globals["deadline"] = deadline
+    app.jinja_env.globals["flashed"] = flashed

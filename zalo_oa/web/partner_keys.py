@@ -35,7 +35,7 @@ def revoke():
     with forms.flashing_errors():
         key_id = forms.integer("key_id", minimum=1)
         if key_id is None:
-            raise forms.FormError("error_required")
+            raise forms.FormError("required")
         partners.revoke_key(key_id)
         audit.record(g.staff, "revoke_partner_key", str(key_id))
         flash("partner_key_revoked", "success")

@@ -12,6 +12,7 @@ import secrets
 import time
 
 from .. import db
+from ..errors import Refused
 from ..models import Alert, OAToken, OAuthRequest, utcnow
 from . import oauth
 from .token_lock import locked_token
@@ -69,7 +70,7 @@ def callback_url(config):
     """Where Zalo sends the admin back after consent: PUBLIC_URL + /zalo/oauth/callback."""
     base = (config.get("PUBLIC_URL") or "").rstrip("/")
     if not base:
-        raise ValueError("PUBLIC_URL (ZALO_OA_PUBLIC_URL) must be set to receive the callback")
+        raise Refused("public_url_required")
     return base + CALLBACK_PATH
 
 

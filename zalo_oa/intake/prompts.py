@@ -1,0 +1,110 @@
+"""What the dialogue asks at each step, with its buttons, and what it says outside a report.
+
+Pure: a draft and the dialogue's context in, Replies out (templates/messages/<locale>/).
+"""
+from ..delivery.messages import Button, Reply
+from .steps import (
+    CATEGORY,
+    CONFIRM,
+    CONTACT,
+    DESCRIPTION,
+    EDIT,
+    LOCATION,
+    MAX_PHOTOS,
+    MIN_DESCRIPTION,
+    PHOTOS,
+    SLOTS,
+)
+
+# Button label keys (labels.json) of the fields, in the order the edit menu shows them.
+FIELD_LABELS = {slot: f"field_{slot}" for slot in SLOTS}
+CATEGORY_BUTTONS = 5
+
+
+def prompt(draft, ctx):
+    """The question for the draft's current step."""
+    return QUESTIONS[draft["step"]](draft, ctx)
+
+
+def _ask_category(draft, ctx):
+    by_slug = {c.slug: c for c in ctx.categories}
+    suggested = [by_slug[s] for s in draft.get("suggested", []) if s in by_slug]
+    ordered = suggested + [c for c in ctx.categories if c not in suggested]
+    numbered = [{"number": i + 1, "name": c.name(ctx.locale)} for i, c in enumerate(ctx.categories)]
+    buttons = tuple(Button(c.name(ctx.locale), literal=True) for c in ordered[:CATEGORY_BUTTONS])
+    return [Reply("ask_category", {"categories": numbered,
+                                   "suggested": [c.name(ctx.locale) for c in suggested]},
+                  buttons=buttons)]
+
+
+def _ask_description(draft, ctx):
+    return [Reply("ask_description", {"min": MIN_DESCRIPTION})]
+
+
+def _ask_location(draft, ctx):
+    return [Reply("ask_location")]
+
+
+def _ask_photos(draft, ctx):
+    count = len(draft["photos"])
+    return [Reply("ask_photos", {"count": count, "max": MAX_PHOTOS},
+                  buttons=(Button("done" if count else "skip"),))]
+
+
+def _ask_contact(draft, ctx):
+    return [Reply("ask_contact", form="request_user_info"),
+            Reply("ask_contact_skip", buttons=(Button("skip"),))]
+
+
+def _ask_confirm(draft, ctx):
+    return [Reply("confirm", summary_params(draft, ctx),
+                  buttons=(Button("submit"), Button("submit_private"), Button("edit"),
+                           Button("cancel")))]
+
+
+def _ask_edit(draft, ctx):
+    return [Reply("ask_edit", buttons=tuple(Button(label) for label in FIELD_LABELS.values()))]
+
+
+QUESTIONS = {CATEGORY: _ask_category, DESCRIPTION: _ask_description, LOCATION: _ask_location,
+             PHOTOS: _ask_photos, CONTACT: _ask_contact, CONFIRM: _ask_confirm, EDIT: _ask_edit}
+
+
+def summary_params(draft, ctx):
+    """The draft as the template parameters of its summary."""
+    category = next((c for c in ctx.categories if c.slug == draft["category"]), None)
+    location = draft["location"] or {}
+    contact = draft["contact"] or {}
+    return {"category": category.name(ctx.locale) if category else "",
+            "description": draft["description"] or "",
+            "address": location.get("address") or "",
+            "latitude": location.get("latitude"), "longitude": location.get("longitude"),
+            "photo_count": len(draft["photos"]),
+            "contact_name": contact.get("name") or "", "contact_phone": contact.get("phone") or ""}
+
+
+def menu_buttons(with_continue=False):
+    """The main menu: report, my reports, help (and continue, when a draft waits)."""
+    buttons = [Button("report"), Button("status"), Button("help")]
+    return tuple(([Button("continue")] if with_continue else []) + buttons)
+
+
+def menu(has_draft):
+    return [Reply("menu", {"has_draft": has_draft}, buttons=menu_buttons(with_continue=has_draft))]
+
+
+# --- outside a report ---------------------------------------------------------------------
+
+def welcome(ctx):
+    """What a new follower is told."""
+    return [Reply("welcome", buttons=menu_buttons())]
+
+
+def remind(draft, ctx):
+    """The one reminder an idle draft gets."""
+    return [Reply("draft_reminder"), *prompt(draft, ctx)]
+
+
+def expire(draft, ctx):
+    """What the citizen is told when an idle draft is dropped."""
+    return [Reply("draft_expired", buttons=menu_buttons())]
