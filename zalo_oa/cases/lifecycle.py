@@ -30,6 +30,7 @@ def open_case(citizen, draft, prefix="PA", channel="zalo"):
             description=draft["description"], latitude=location.get("latitude"),
             longitude=location.get("longitude"), address=location.get("address"),
             contact_name=contact.get("name"), contact_phone=contact.get("phone"),
+            contact_email=contact.get("email"),
             channel=channel, created_at=now, updated_at=now,
             is_public=draft.get("public", True),
             due_at=add_working_days(now, category.deadline_days))
