@@ -168,7 +168,8 @@ class TimelineEntry(BaseModel):
     body = pw.TextField(null=True)
     public = pw.BooleanField(default=False)
     data = JSONField(null=True)
-    created_at = pw.DateTimeField(default=utcnow)
+    # Indexed for the Open311 updates feed, which partners poll by time window.
+    created_at = pw.DateTimeField(default=utcnow, index=True)
 
 
 class InboundEvent(BaseModel):

@@ -16,6 +16,10 @@ FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=
 ITEM_TAGS = {"services": "service", "service_requests": "request", "errors": "error",
              "attributes": "attribute", "values": "value", "endpoints": "endpoint",
              "formats": "format", "service_request_updates": "request_update"}
+# Our status as mySociety's extended update status (what FixMyStreet maps to its states).
+EXTENDED = {"new": "open", "received": "open", "assigned": "action_scheduled",
+            "in_progress": "in_progress", "resolved": "fixed", "closed": "fixed",
+            "rejected": "no_further_action", "duplicate": "duplicate", "reopened": "open"}
 
 
 def w3c(utc_naive):
@@ -65,10 +69,11 @@ def request(case, category, department, media_url=None, status_notes=""):
         "lat": case.latitude, "long": case.longitude, "media_url": media_url or ""}
 
 
-def update(entry, case_code, status, extended, description, media_url):
-    """One entry of mySociety's updates feed (servicerequestupdates); `external_status_code`
-    is our own status, for partners that map it."""
-    return {"update_id": str(entry.id), "service_request_id": case_code, "status": extended,
+def update(entry, case_code, status, description, media_url):
+    """One entry of mySociety's updates feed (servicerequestupdates): `status` in its extended
+    words, `external_status_code` our own status, for partners that map it."""
+    return {"update_id": str(entry.id), "service_request_id": case_code,
+            "status": EXTENDED.get(status, "open"),
             "updated_datetime": w3c(entry.created_at), "description": description,
             "media_url": media_url, "external_status_code": status}
 

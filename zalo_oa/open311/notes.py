@@ -14,10 +14,6 @@ from ..models import Case, TimelineEntry
 PHRASE_DIR = Path(__file__).resolve().parent.parent / "templates" / "open311"
 LOCALES = ("vi", "en")
 PUBLISHED_KINDS = ("status", "reply")
-# Our status as mySociety's extended update status (what FixMyStreet maps to its states).
-EXTENDED = {"new": "open", "received": "open", "assigned": "action_scheduled",
-            "in_progress": "in_progress", "resolved": "fixed", "closed": "fixed",
-            "rejected": "no_further_action", "duplicate": "duplicate", "reopened": "open"}
 ALWAYS_SAID = ("rejected", "duplicate")
 
 
@@ -32,8 +28,8 @@ def note_text(status, note, locale, reason=None, target=None):
     """Staff's note, else the status phrase; rejected and duplicate lead with the phrase."""
     note = (note or "").strip()
     if status in ALWAYS_SAID or not note:
-        phrase = phrases(locale)[f"status_{status}"].format(reason=reason or "",
-                                                            target=target or "")
+        phrase = phrases(locale).get(f"status_{status}", status or "").format(
+            reason=reason or "", target=target or "")
         return f"{phrase}\n{note}" if note else phrase
     return note
 

@@ -127,7 +127,7 @@ def request_updates(fmt):
     page, size = _positive("page", 1), min(_positive("page_size", MAX_RESULTS), MAX_RESULTS)
     entries = list(query.order_by(TimelineEntry.created_at, TimelineEntry.id).paginate(page, size))
     return respond(fmt, "service_request_updates", [
-        fmt_.update(entry, entry.case.code, status, notes.EXTENDED[status], text, media_url)
+        fmt_.update(entry, entry.case.code, status, text, media_url)
         for entry, status, text, media_url in notes.updates(entries, _locale())])
 
 
