@@ -134,7 +134,7 @@ def contact_of(form):
 
 
 def description_of(form):
-    """The description with \n line endings; over MAX_DESCRIPTION characters is refused."""
+    """The description with Unix line endings; over MAX_DESCRIPTION characters is refused."""
     description = clean_lines(form.get("description")).strip()
     if len(description) > MAX_DESCRIPTION:
         raise Open311Error(400, f"description is longer than {MAX_DESCRIPTION:,} characters "
