@@ -1,7 +1,16 @@
 """Matching what citizens type."""
 import pytest
 
-from zalo_oa.text import contains_phrase, fold, mask_phone, normalize_phone
+from zalo_oa.text import (
+    clean_lines,
+    contains_phrase,
+    display_phone,
+    fold,
+    mask_email,
+    mask_phone,
+    normalize_phone,
+    tel_href,
+)
 
 
 @pytest.mark.parametrize("raw, folded", [
@@ -27,3 +36,32 @@ def test_phone_numbers_become_84_form(raw, phone):
 
 def test_masked_phone_hides_the_middle():
     assert mask_phone("84912345678") == "8491****678"
+
+
+@pytest.mark.parametrize("stored, shown, masked", [
+    ("84912345678", "0912 345 678", "0912 *** 678"),
+    ("842838221234", "028 3822 1234", "028 **** 1234"),
+    ("0912345678", "0912 345 678", "0912 *** 678"),  # a local form still shows one way
+    ("+44 20 7946 0958", "+44 20 7946 0958", "+44 *********958"),  # not Vietnamese: as given
+])
+def test_phones_show_the_way_vietnamese_readers_write_them(stored, shown, masked):
+    assert display_phone(stored) == shown
+    assert display_phone(stored, masked=True) == masked
+
+
+@pytest.mark.parametrize("stored, link", [
+    ("84912345678", "tel:+84912345678"), ("0912345678", "tel:+84912345678"),
+    ("+44 20 7946 0958", ""), (None, ""),
+])
+def test_tel_links_always_carry_the_84_prefix(stored, link):
+    assert tel_href(stored) == link
+
+
+def test_masked_email_keeps_the_first_letter_and_the_domain():
+    assert mask_email("an.nguyen@example.org") == "a***@example.org"
+    assert mask_email("") == ""
+
+
+def test_windows_and_old_mac_line_endings_become_newlines():
+    assert clean_lines("một\r\nhai\rba\n") == "một\nhai\nba\n"
+    assert clean_lines(None) == ""

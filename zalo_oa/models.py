@@ -121,6 +121,8 @@ class Case(BaseModel):
     address = pw.TextField(null=True)
     contact_name = pw.CharField(null=True)
     contact_phone = pw.CharField(null=True, max_length=32)
+    # A partner's reporter may give only an email: contact data like the phone (never published).
+    contact_email = pw.CharField(null=True, max_length=254)
     status = pw.CharField(default="new", max_length=16, index=True)
     priority = pw.CharField(default="normal", max_length=16)
     assigned_to = pw.ForeignKeyField(Staff, null=True, backref="cases", on_delete="SET NULL")
@@ -172,7 +174,8 @@ class TimelineEntry(BaseModel):
     body = pw.TextField(null=True)
     public = pw.BooleanField(default=False)
     data = JSONField(null=True)
-    created_at = pw.DateTimeField(default=utcnow)
+    # Indexed for the Open311 updates feed, which partners poll by time window.
+    created_at = pw.DateTimeField(default=utcnow, index=True)
 
 
 class InboundEvent(BaseModel):

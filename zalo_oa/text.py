@@ -1,4 +1,5 @@
-"""Text matching helpers for what citizens type: diacritics-insensitive, case-insensitive."""
+"""Text helpers: matching what citizens type (diacritics- and case-insensitive), and phone
+numbers, email addresses and line endings as we store and show them."""
 import re
 import unicodedata
 
@@ -38,3 +39,44 @@ def mask_phone(phone):
     if not phone:
         return ""
     return phone[:4] + "*" * max(len(phone) - 7, 0) + phone[-3:]
+
+
+def display_phone(phone, masked=False):
+    """A stored phone (84…) as Vietnamese readers write it: "0912 345 678", "028 3822 1234".
+
+    With `masked`, the middle groups become stars ("0912 *** 678"). A number that is not
+    Vietnamese is shown as it was given.
+    """
+    normal = normalize_phone(phone)
+    if normal is None:
+        return mask_phone(phone) if masked else (phone or "")
+    local = "0" + normal[2:]
+    sizes = {10: (4, 3, 3), 11: (3, 4, 4)}.get(len(local), (len(local),))
+    groups, start = [], 0
+    for size in sizes:
+        groups.append(local[start:start + size])
+        start += size
+    if not masked:
+        return " ".join(groups)
+    if len(groups) < 3:
+        return mask_phone(local)
+    return " ".join([groups[0], *("*" * len(g) for g in groups[1:-1]), groups[-1]])
+
+
+def tel_href(phone):
+    """A `tel:` link for a phone (`tel:+84912345678`), or "" when it is no Vietnamese number."""
+    normal = normalize_phone(phone)
+    return f"tel:+{normal}" if normal else ""
+
+
+def mask_email(email):
+    """An email address with its local part hidden but the first letter: "a***@example.org"."""
+    if not email:
+        return ""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else local[:1] + "***"
+
+
+def clean_lines(text):
+    """Windows (\\r\\n) and old Mac (\\r) line endings as \\n."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n")

@@ -146,7 +146,8 @@ def test_tag_events_keep_the_citizen_tags(handle):
 def test_withdrawal_erases_personal_data_and_keeps_cases_anonymised(handle, app):
     handle("user_submit_info_nested")
     case = Case.create(citizen=citizen(), category=1, description="Cây đổ trên đường",
-                       contact_name="Nguyễn Văn An", contact_phone="84912345678")
+                       contact_name="Nguyễn Văn An", contact_phone="84912345678",
+                       contact_email="an@example.org")
     handle("user_send_text")
     OutboxMessage.update(status="sent").execute()
     handle("user_withdraw")
@@ -155,7 +156,7 @@ def test_withdrawal_erases_personal_data_and_keeps_cases_anonymised(handle, app)
     assert erased.withdrawn_at is not None
     assert Conversation.select().count() == 0
     kept = Case.get_by_id(case.id)
-    assert (kept.contact_name, kept.contact_phone) == (None, None)
+    assert (kept.contact_name, kept.contact_phone, kept.contact_email) == (None, None, None)
     recorded = InboundEvent.get(InboundEvent.event_name == "user_submit_info")
     assert "84912345678" not in recorded.payload
     assert all(m.payload == {"erased": True} for m in OutboxMessage.select())

@@ -172,7 +172,8 @@ def test_single_request_is_a_list_of_one_in_both_formats(client, ctx):
     data = client.get(f"/open311/v2/requests/{case.code}.json").get_json()
     request = data[0]
     assert len(data) == 1 and request["service_request_id"] == case.code
-    assert request["status"] == "open" and request["status_notes"] == "new"
+    assert request["status"] == "open"
+    assert request["status_notes"] == "Phản ánh đã được ghi nhận và đang chờ tiếp nhận."
     assert request["service_code"] == "lighting"
     assert request["agency_responsible"] == "Công ty TNHH MTV Chiếu sáng công cộng TP.HCM"
     assert request["requested_datetime"].endswith(W3C_OFFSET)
@@ -232,3 +233,101 @@ def test_token_leads_to_the_request(client, key, ctx):
     root = xml_of(client.get(f"/open311/v2/tokens/{created['token']}.xml"))
     assert root.findtext("request/service_request_id") == created["service_request_id"]
     assert client.get("/open311/v2/tokens/nope.json").status_code == 404
+
+
+@pytest.mark.parametrize(("path", "fmt"), [
+    ("/open311/v2/servicerequestupdates.csv", "xml"), ("/open311/v2/requests.csv", "xml"),
+    ("/open311/v2/nope", "xml"), ("/open311/v2/", "xml"), ("/open311/v2/nope.json", "json"),
+    ("/open311/v2/requests/PA-1/notes.json", "json")])
+def test_unknown_paths_get_the_spec_error_body(client, path, fmt):
+    response = client.get(path)
+    assert response.status_code == 404
+    if fmt == "json":
+        assert response.get_json()[0]["code"] == 404
+    else:
+        root = xml_of(response)
+        assert root.tag == "errors" and root.findtext("error/code") == "404"
+        assert path in root.findtext("error/description")
+
+
+def test_a_method_a_path_does_not_take_gets_the_spec_error_body(client):
+    response = client.delete("/open311/v2/requests.json")
+    assert response.status_code == 405 and response.get_json()[0]["code"] == 405
+    assert xml_of(client.put("/open311/v2/services.xml")).findtext("error/code") == "405"
+
+
+def test_other_unknown_paths_keep_the_ordinary_page(client):
+    response = client.get("/nope.json")
+    assert response.status_code == 404 and response.content_type.startswith("text/html")
+
+
+def test_a_cases_own_requested_datetime_is_inside_its_date_bounds(client, ctx):
+    case = make_case()
+    Case.update(created_at=dt.datetime(2026, 11, 20, 1, 2, 3, 999999)).where(
+        Case.id == case.id).execute()
+    published = xml_of(client.get(f"/open311/v2/requests/{case.code}.xml")).findtext(
+        "request/requested_datetime")
+    assert published == "2026-11-20T08:02:03+07:00"
+
+    def ids(query):
+        root = xml_of(client.get(f"/open311/v2/requests.xml?{query}".replace("+", "%2B")))
+        return [r.findtext("service_request_id") for r in root.findall("request")]
+
+    assert ids(f"end_date={published}&start_date=2026-11-01T00:00:00Z") == [case.code]
+    assert ids(f"start_date={published}&end_date={published}") == [case.code]
+    assert ids("start_date=2026-11-20T01:02:03.5Z&end_date=2026-11-20T01:02:03.5Z") == \
+        [case.code]
+    assert ids("start_date=2026-11-01T00:00:00Z&end_date=2026-11-20T08:02:02+07:00") == []
+    assert ids("start_date=2026-11-20T08:02:04+07:00&end_date=2026-12-01T00:00:00Z") == []
+
+
+def test_a_single_value_question_answered_twice_is_refused(client, key, ctx):
+    with_questions()
+    response = post(client, api_key=key, service_code="roads", lat="10.7", long="106.7",
+                    **{"attribute[SIZE]": ["small", "big"]})
+    assert response.status_code == 400
+    assert response.get_json()[0]["description"] == "attribute[SIZE] takes one value, got 2"
+    assert Case.select().count() == 0
+
+
+def test_answers_to_undeclared_codes_are_kept_whole(client, key, ctx):
+    with_questions()
+    created = post(client, api_key=key, service_code="roads", lat="10.7", long="106.7",
+                   **{"attribute[SIZE]": "small", "attribute[LANES]": "2",
+                      "attribute[uprn]": "1002", "attribute[tags]": ["a", "b"]})
+    assert created.status_code == 201
+    case = Case.get(Case.code == created.get_json()[0]["service_request_id"])
+    assert case.attributes == {"SIZE": "small", "LANES": ["2"], "uprn": "1002",
+                               "tags": ["a", "b"]}
+
+
+def test_phones_are_stored_in_one_form_and_foreign_ones_as_given(client, key, ctx):
+    for given, stored in (("091.234.5678", "84912345678"), ("+84 28 3822 1234", "842838221234"),
+                          ("+44 20 7946 0958", "+44 20 7946 0958")):
+        created = post(client, api_key=key, service_code="lighting", lat="10.7", long="106.7",
+                       phone=given).get_json()[0]
+        assert Case.get(Case.code == created["service_request_id"]).contact_phone == stored
+
+
+@pytest.mark.parametrize(("form", "files", "words"), [
+    ({"email": "không phải email"}, {}, "email"),
+    ({"email": "a@b.vn?cc=x@y.vn"}, {}, "email"),
+    ({"phone": "0" * 40}, {}, "phone"),
+    ({"first_name": "A" * 300}, {}, "first_name"),
+    ({"media_url": ["https://x.vn/1.jpg", "ftp://x.vn/2.jpg"]}, {}, "media_url"),
+    ({"media_url": [f"https://x.vn/{n}.jpg" for n in range(11)]}, {}, "at most 10"),
+    ({}, {"attachment": "note.png"}, "unexpected file attachment"),
+    ({}, {"photo1": "note.txt"}, "photo1 must be"),
+    ({}, {"photo1": "cay.png", "photo2": "note.txt"}, "photo2 must be"),
+])
+def test_what_cannot_be_kept_is_refused_not_dropped(client, key, ctx, tmp_path, form, files,
+                                                     words):
+    uploads = {field: (io.BytesIO(png_bytes() if name.endswith(".png") else b"plain text"),
+                       name) for field, name in files.items()}
+    response = client.post("/open311/v2/requests.json", data={
+        "api_key": key, "service_code": "lighting", "lat": "10.7", "long": "106.7", **form,
+        **uploads}, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert words in response.get_json()[0]["description"]
+    assert Case.select().count() == 0
+    assert not list((tmp_path / "media").rglob("*.*"))  # nothing stored for a refused request

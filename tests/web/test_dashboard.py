@@ -158,14 +158,44 @@ def test_case_page_draws_a_map_when_tiles_are_set(make_app):
 def test_viewers_see_the_citizen_masked_and_no_actions(ctx, client):
     make_staff("xem", role="viewer")
     login(client, "xem")
-    page = client.get(f"/cases/{make_case().code}").get_data(as_text=True)
-    assert "84912345678" not in page and "8491****678" in page
+    page = client.get(f"/cases/{make_case(contact_email='an@example.org').code}").get_data(
+        as_text=True)
+    assert "912345678" not in page and "0912 345 678" not in page and "0912 *** 678" in page
+    assert "an@example.org" not in page and "a***@example.org" in page
     assert 'id="status-form"' not in page
 
 
-def test_operators_see_the_citizen_phone(operator, client):
-    page = client.get(f"/cases/{make_case().code}").get_data(as_text=True)
-    assert "84912345678" in page and "Nguyễn Văn An" in page
+def test_operators_see_the_citizen_phone_written_once_and_linked(operator, client):
+    page = client.get(f"/cases/{make_case(contact_email='an@example.org').code}").get_data(
+        as_text=True)
+    assert "Nguyễn Văn An" in page
+    assert '<a href="tel:+84912345678" id="contact-phone">0912 345 678</a>' in page
+    assert '<a href="mailto:an@example.org" id="contact-email">an@example.org</a>' in page
+
+
+def test_a_phone_that_is_not_vietnamese_is_shown_as_given_without_a_link(operator, client):
+    page = client.get(f"/cases/{make_case(contact_phone='+44 20 7946 0958').code}").get_data(
+        as_text=True)
+    assert '<span id="contact-phone">+44 20 7946 0958</span>' in page and "tel:" not in page
+
+
+def test_staff_see_what_a_partner_sent(operator, client):
+    Category.update(questions=[
+        {"code": "SIZE", "datatype": "singlevaluelist", "description": "Kích thước ổ gà",
+         "values": [{"key": "small", "name": "Nhỏ"}, {"key": "big", "name": "Lớn"}]},
+        {"code": "LANES", "datatype": "multivaluelist", "description": "Làn đường",
+         "values": [{"key": "1", "name": "Làn trái"}, {"key": "2", "name": "Làn phải"}]}]).where(
+        Category.slug == "roads").execute()
+    case = make_case("roads", channel="open311", partner="FixMyStreet Việt Nam", citizen=None,
+                     attributes={"SIZE": "big", "LANES": ["1", "2"], "uprn": "1002",
+                                 "NOTE": ""})
+    page = client.get(f"/cases/{case.code}").get_data(as_text=True)
+    channel = re.search(r'<dd id="channel">(.*?)</dd>', page, re.S).group(1)
+    assert "Open311 (ứng dụng đối tác)" in channel
+    assert '<span id="partner">FixMyStreet Việt Nam</span>' in channel
+    answers = re.search(r'<dl class="answers" id="answers">(.*?)</dl>', page, re.S).group(1)
+    assert re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", answers) == [
+        ("Kích thước ổ gà", "Lớn"), ("Làn đường", "Làn trái, Làn phải"), ("uprn", "1002")]
 
 
 def test_timeline_shows_each_message_with_its_delivery_state(operator, client):

@@ -12,8 +12,8 @@ BOM = "\ufeff"
 @pytest.fixture
 def cases(app):
     with app.app_context():
-        make_case(address="12 Lê Lợi, Bến Thành")
-        make_case("trees", description="Cây đổ chắn đường", address="7 Pasteur, Quận 1")
+        make_case(address="12 Lê Lợi, Bến Thành", contact_email="an@example.org")
+        make_case("trees", description="Cây đổ\r\nchắn đường", address="7 Pasteur, Quận 1")
         make_staff("lan", role="operator")
         make_staff("xem", role="viewer")
         make_staff("den", role="department", department="lighting")
@@ -35,24 +35,27 @@ def test_operators_get_every_case_with_contact_details(client, cases):
     first = rows[0]
     assert first["description"] == "Đèn đường hỏng trước số 12 Lê Lợi"
     assert first["address"] == "12 Lê Lợi, Bến Thành"
-    assert first["contact_name"] == "Nguyễn Văn An" and first["contact_phone"] == "84912345678"
+    assert first["contact_name"] == "Nguyễn Văn An" and first["contact_phone"] == "0912 345 678"
+    assert first["contact_email"] == "an@example.org"
+    assert rows[1]["description"] == "Cây đổ\nchắn đường"  # \r\n stored long ago
 
 
 def test_viewers_get_no_personal_data(client, cases):
     rows = export(client, "xem")
     assert "contact_name" not in rows[0] and "contact_phone" not in rows[0]
-    assert "Nguyễn Văn An" not in str(rows)
+    assert "contact_email" not in rows[0]
+    assert "Nguyễn Văn An" not in str(rows) and "an@example.org" not in str(rows)
 
 
 def test_export_uses_the_page_filters(client, cases):
     rows = export(client, "lan", "?area=Pasteur")
-    assert [r["description"] for r in rows] == ["Cây đổ chắn đường"]
+    assert [r["description"] for r in rows] == ["Cây đổ\nchắn đường"]
 
 
 def test_department_staff_export_only_their_unit_without_contacts(client, cases):
     rows = export(client, "den")
     assert [r["description"] for r in rows] == ["Đèn đường hỏng trước số 12 Lê Lợi"]
-    assert "contact_phone" not in rows[0]
+    assert "contact_phone" not in rows[0] and "contact_email" not in rows[0]
 
 
 def test_stats_page_renders_for_every_role(client, cases):

@@ -19,6 +19,7 @@ MACHINE = {"webhook.receive": "signed by Zalo", "health.healthz": "monitoring",
                             "open311.token_lookup", "open311.media"),
                            "Open311 open data: public cases only, no personal data"),
            "open311.create": "Open311 partners: authenticated by their API key",
+           "open311.request_updates": "Open311 partners' updates feed: their API key",
            "public.case_page": "the citizen's shareable case page: no personal data"}
 MACHINE_PREFIXES = ("sandbox",)  # sandbox blueprints: only mounted with ZALO_OA_SANDBOX=1
 PUBLIC = {"auth.login", "auth.switch_locale", "uploads.after_photo"}

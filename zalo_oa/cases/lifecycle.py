@@ -30,6 +30,7 @@ def open_case(citizen, draft, prefix="PA", channel="zalo"):
             description=draft["description"], latitude=location.get("latitude"),
             longitude=location.get("longitude"), address=location.get("address"),
             contact_name=contact.get("name"), contact_phone=contact.get("phone"),
+            contact_email=contact.get("email"),
             channel=channel, created_at=now, updated_at=now,
             is_public=draft.get("public", True),
             due_at=add_working_days(now, category.deadline_days))
@@ -93,7 +94,8 @@ def change_status(case, new, staff=None, note=None, reason=None, duplicate_of=No
         entry = TimelineEntry.create(
             case=case, kind="status", actor=actor or _actor(staff), staff=staff, body=note,
             public=True, data={"from": old, "to": new, "reason": reason,
-                               "duplicate_of": duplicate_of.code if duplicate_of else None})
+                               "duplicate_of": duplicate_of.code if duplicate_of else None,
+                               "after_photo": after_photo_url})
         if staff is not None:
             audit.record(staff, "change_status", case.code, old=old, new=new)
         notify.status_changed(case, entry, note=note, after_photo_url=after_photo_url)

@@ -41,7 +41,7 @@ def erase(citizen):
     (InboundEvent.update(payload="{}")
      .where((InboundEvent.zalo_user_id == citizen.zalo_user_id)
             & (InboundEvent.status != "pending")).execute())
-    (Case.update(contact_name=None, contact_phone=None)
+    (Case.update(contact_name=None, contact_phone=None, contact_email=None)
      .where(Case.citizen == citizen).execute())
     (Citizen.update(name=None, phone=None, address=None, display_name=None,
                     withdrawn_at=utcnow())

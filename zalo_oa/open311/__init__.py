@@ -2,7 +2,9 @@
 
 
 def init_app(app):
-    """Mount /open311/v2/."""
-    from .views import bp
+    """Mount /open311/v2/; unknown paths and methods there answer in the spec's error body."""
+    from .views import bp, outside_routes
 
     app.register_blueprint(bp)
+    for code in (404, 405):
+        app.register_error_handler(code, outside_routes)

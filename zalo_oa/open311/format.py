@@ -7,6 +7,7 @@ import json
 import xml.etree.ElementTree as ET
 
 from ..cases.rules import OPEN_STATUSES
+from ..text import clean_lines
 from ..timeutil import to_local
 
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
@@ -14,7 +15,11 @@ FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=
 # The element each list's items get in XML (the spec's names).
 ITEM_TAGS = {"services": "service", "service_requests": "request", "errors": "error",
              "attributes": "attribute", "values": "value", "endpoints": "endpoint",
-             "formats": "format"}
+             "formats": "format", "service_request_updates": "request_update"}
+# Our status as mySociety's extended update status (what FixMyStreet maps to its states).
+EXTENDED = {"new": "open", "received": "open", "assigned": "action_scheduled",
+            "in_progress": "in_progress", "resolved": "fixed", "closed": "fixed",
+            "rejected": "no_further_action", "duplicate": "duplicate", "reopened": "open"}
 
 
 def w3c(utc_naive):
@@ -51,17 +56,26 @@ def definition(category):
             "attributes": [attribute(q, i) for i, q in enumerate(category.questions or [], 1)]}
 
 
-def request(case, category, department, media_url=None):
+def request(case, category, department, media_url=None, status_notes=""):
     """One service request as the public sees it: no reporter, no contact details."""
     return {
         "service_request_id": case.code, "status": open_or_closed(case.status),
-        "status_notes": case.status, "service_name": category.name_vi,
-        "service_code": category.slug, "description": case.description,
+        "status_notes": status_notes, "service_name": category.name_vi,
+        "service_code": category.slug, "description": clean_lines(case.description),
         "agency_responsible": department.name_vi if department else "",
         "service_notice": "", "requested_datetime": w3c(case.created_at),
         "updated_datetime": w3c(case.updated_at), "expected_datetime": w3c(case.due_at),
         "address": case.address or "", "address_id": "", "zipcode": "",
         "lat": case.latitude, "long": case.longitude, "media_url": media_url or ""}
+
+
+def update(entry, case_code, status, description, media_url):
+    """One entry of mySociety's updates feed (servicerequestupdates): `status` in its extended
+    words, `external_status_code` our own status, for partners that map it."""
+    return {"update_id": str(entry.id), "service_request_id": case_code,
+            "status": EXTENDED.get(status, "open"),
+            "updated_datetime": w3c(entry.created_at), "description": description,
+            "media_url": media_url, "external_status_code": status}
 
 
 def created(case, token=None):

@@ -1,8 +1,9 @@
 """Partner apps' Open311 POSTs: checked, turned into a draft, and opened as a normal case.
 
 Real clients differ: the key comes in the body or the query string, an empty jurisdiction_id
-means none, attributes come as `attribute[code]` or `attribute[code][]`, and the photo is a URL
-or an uploaded file.
+means none, a multi-value attribute comes as `attribute[code]` repeated (FixMyStreet) or as
+`attribute[code][]`, and photos come as repeated `media_url`s and/or uploaded files (`media`,
+`photo1`…`photoN`). Every answer and every photo is kept; what cannot be kept is refused.
 """
 import re
 import secrets
@@ -14,10 +15,18 @@ from ..db import database
 from ..errors import Refused
 from ..media import UploadError, media_folder, save_image
 from ..models import Case, Category, PartnerKey, utcnow
+from ..text import clean_lines, normalize_phone
 
 CHANNEL = "open311"
 MAX_DESCRIPTION = 4000
+MAX_NAME = 255
+MAX_PHONE = 32
+MAX_EMAIL = 254
+MAX_PHOTOS = 10
 _ATTRIBUTE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
+_UPLOAD = re.compile(r"^(media|photo(\d+))$")
+# One @, a dotted domain, and nothing that would change a mailto: link (?, &, <, >, ").
+_EMAIL = re.compile(r'^[^@\s?&<>",;:]+@[^@\s?&<>",;:]+\.[^@\s?&<>",;:]+$')
 
 
 class Open311Error(Refused):
@@ -55,14 +64,28 @@ def check_jurisdiction(value):
         raise Open311Error(404, f"jurisdiction_id {value} not found")
 
 
-def attributes_of(form):
-    """`attribute[code]` as a value and `attribute[code][]` as a list, by code."""
-    found = {}
+def attributes_of(form, category):
+    """The answers by code, every value kept: a list for a `multivaluelist` question
+    (FixMyStreet repeats `attribute[code]` once per ticked box), one value for a question that
+    takes one (several are refused). Undeclared codes keep what came: a list when repeated or
+    sent as `attribute[code][]`."""
+    kinds = {q["code"]: q.get("datatype", "string") for q in category.questions or []}
+    given = {}
     for name in form:
         match = _ATTRIBUTE.match(name)
         if match:
-            values = [v for v in form.getlist(name) if v != ""]
-            found[match.group(1)] = values if match.group(2) else (values[0] if values else "")
+            as_list, values = given.get(match.group(1), (False, []))
+            given[match.group(1)] = (as_list or bool(match.group(2)),
+                                     values + [v for v in form.getlist(name) if v != ""])
+    found = {}
+    for code, (as_list, values) in given.items():
+        kind = kinds.get(code)
+        if kind == "multivaluelist" or (kind is None and (as_list or len(values) > 1)):
+            found[code] = values
+        elif len(values) > 1:
+            raise Open311Error(400, f"attribute[{code}] takes one value, got {len(values)}")
+        else:
+            found[code] = values[0] if values else ""
     return found
 
 
@@ -96,9 +119,28 @@ def location_of(form):
 
 
 def contact_of(form):
-    """The reporter's name (any number of words) and phone: kept for staff, never published."""
+    """The reporter's name (any number of words), phone (84… when Vietnamese) and email: kept
+    for staff, never published."""
     name = " ".join(p.strip() for p in (form.get("first_name"), form.get("last_name")) if p)
-    return {"name": name.strip() or None, "phone": (form.get("phone") or "").strip() or None}
+    raw_phone = (form.get("phone") or "").strip()
+    email = (form.get("email") or "").strip()
+    if len(name) > MAX_NAME:
+        raise Open311Error(400, f"first_name and last_name are longer than {MAX_NAME} characters")
+    if len(raw_phone) > MAX_PHONE:
+        raise Open311Error(400, f"phone is longer than {MAX_PHONE} characters")
+    if email and (len(email) > MAX_EMAIL or not _EMAIL.match(email)):
+        raise Open311Error(400, "email is not an email address")
+    return {"name": name.strip() or None,
+            "phone": normalize_phone(raw_phone) or raw_phone or None, "email": email or None}
+
+
+def description_of(form):
+    """The description with Unix line endings; over MAX_DESCRIPTION characters is refused."""
+    description = clean_lines(form.get("description")).strip()
+    if len(description) > MAX_DESCRIPTION:
+        raise Open311Error(400, f"description is longer than {MAX_DESCRIPTION:,} characters "
+                                f"({len(description):,}); send at most {MAX_DESCRIPTION:,}")
+    return description
 
 
 def media_dir():
@@ -110,18 +152,44 @@ def save_media(file_storage):
     try:
         return save_image(file_storage, "open311", "open311.media")
     except UploadError:
-        raise Open311Error(400, "media must be a JPEG, PNG, GIF or WebP image under 8 MB") \
-            from None
+        raise Open311Error(400, f"{file_storage.name} must be a JPEG, PNG, GIF or WebP image "
+                                "under 8 MB") from None
+
+
+def uploads_of(files):
+    """The uploaded photos in order (`media`, then `photo1`, `photo2`…); other fields refused."""
+    found = []
+    for name in files:
+        match = _UPLOAD.match(name)
+        if match is None:
+            raise Open311Error(400, f"unexpected file {name}: send photos as media or photoN")
+        found += [(int(match.group(2) or 0), upload) for upload in files.getlist(name)
+                  if upload.filename]
+    return [upload for _, upload in sorted(found, key=lambda pair: pair[0])]
+
+
+def media_urls_of(form):
+    """Every `media_url` given (FixMyStreet repeats it for several photos)."""
+    urls = [u.strip() for u in form.getlist("media_url") if u.strip()]
+    if any(not u.startswith(("http://", "https://")) for u in urls):
+        raise Open311Error(400, "media_url must be an http(s) URL")
+    return urls
 
 
 def photos_of(form, files):
-    upload = files.get("media")
-    if upload is not None and upload.filename:
-        return [save_media(upload)]
-    url = (form.get("media_url") or "").strip()
-    if url and not url.startswith(("http://", "https://")):
-        raise Open311Error(400, "media_url must be an http(s) URL")
-    return [url] if url else []
+    """Every photo as a URL: uploads are checked and stored last, once all else passed."""
+    urls, uploads = media_urls_of(form), uploads_of(files)
+    if len(urls) + len(uploads) > MAX_PHOTOS:
+        raise Open311Error(400, f"at most {MAX_PHOTOS} photos per request")
+    saved = []
+    try:
+        for upload in uploads:
+            saved.append(save_media(upload))
+    except Open311Error:
+        for url in saved:  # a refused request leaves no files behind
+            (media_dir() / url.rsplit("/", 1)[-1]).unlink(missing_ok=True)
+        raise
+    return saved + urls
 
 
 def create_request(form, files, query):
@@ -134,12 +202,11 @@ def create_request(form, files, query):
     category = Category.get_or_none((Category.slug == slug) & Category.active)
     if category is None:
         raise Open311Error(404, f"service_code {slug} not found")
-    answers = attributes_of(form)
+    answers = attributes_of(form, category)
     check_attributes(category, answers)
-    description = (form.get("description") or "").strip()[:MAX_DESCRIPTION]
-    draft = {"category": slug, "description": description or category.name_vi,
-             "location": location_of(form), "contact": contact_of(form),
-             "photos": photos_of(form, files)}
+    draft = {"category": slug, "description": description_of(form) or category.name_vi,
+             "location": location_of(form), "contact": contact_of(form)}
+    draft["photos"] = photos_of(form, files)
     return _open(draft, partner, answers)
 
 

@@ -1,17 +1,22 @@
 """Open311 GeoReport v2 under /open311/v2/: discovery, services, requests and tokens.
 
-Machine endpoints: no staff login; partners' POSTs carry an API key. Every endpoint answers
-in `.json` or `.xml`; errors use the spec's error body in the same format.
+Machine endpoints: no staff login; partners' POSTs and the updates feed carry an API key.
+Every endpoint answers in `.json` or `.xml`; errors use the spec's error body in the same
+format, unknown paths under /open311/v2/ included (XML unless the path ends in `.json`).
 """
 import datetime as dt
+import logging
 
 from flask import Blueprint, Response, current_app, request, send_from_directory, url_for
 
 from ..cases.rules import OPEN_STATUSES
-from ..models import Case, CasePhoto, Category, Department, utcnow
+from ..models import Case, CasePhoto, Category, Department, TimelineEntry, utcnow
 from ..timeutil import to_utc_naive, zone
 from . import format as fmt_
-from .partners import Open311Error, create_request, media_dir
+from . import notes
+from .partners import Open311Error, check_jurisdiction, create_request, media_dir, partner_for
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 
@@ -29,7 +34,21 @@ def respond(fmt, root, payload, status=200):
 def open311_error(exc):
     """The spec's error body, in the format the URL asked for."""
     fmt = (request.view_args or {}).get("fmt", "json")
-    return respond(fmt, "errors", [fmt_.error(exc.status, exc.description)], exc.status)
+    return error_response(fmt, exc.status, exc.description)
+
+
+def error_response(fmt, code, description):
+    log.info("open311 %s %s: %s %s", request.method, request.path, code, description)
+    return respond(fmt, "errors", [fmt_.error(code, description)], code)
+
+
+def outside_routes(exc):
+    """A 404 or 405 under /open311/v2/ as the spec's error body; elsewhere Flask's own page."""
+    if request.path != bp.url_prefix and not request.path.startswith(bp.url_prefix + "/"):
+        return exc
+    fmt = "json" if request.path.endswith(".json") else "xml"
+    what = "not found" if exc.code == 404 else f"does not take {request.method}"
+    return error_response(fmt, exc.code, f"{request.path} {what}")
 
 
 def _departments():
@@ -95,17 +114,40 @@ def token_lookup(fmt, token):
     return respond(fmt, "service_requests", [{"service_request_id": case.code, "token": token}])
 
 
+@bp.get(f"/servicerequestupdates.{EXT}")
+def request_updates(fmt):
+    """mySociety's updates extension: what staff published on public requests, oldest first;
+    `start_date`/`end_date` (default the last 90 days), `page`/`page_size`; needs an API key."""
+    partner_for(request.args.get("api_key"))
+    check_jurisdiction(request.args.get("jurisdiction_id"))
+    query = (TimelineEntry.select(TimelineEntry, Case).join(Case)
+             .where(Case.is_public & Case.code.is_null(False) & TimelineEntry.public
+                    & TimelineEntry.kind.in_(notes.PUBLISHED_KINDS)))
+    query = _dated(query, TimelineEntry.created_at)
+    page, size = _positive("page", 1), min(_positive("page_size", MAX_RESULTS), MAX_RESULTS)
+    entries = list(query.order_by(TimelineEntry.created_at, TimelineEntry.id).paginate(page, size))
+    return respond(fmt, "service_request_updates", [
+        fmt_.update(entry, entry.case.code, status, text, media_url)
+        for entry, status, text, media_url in notes.updates(entries, _locale())])
+
+
 @bp.get("/media/<name>")
 def media(name):
     """A photo a partner uploaded with its request."""
     return send_from_directory(media_dir(), name, max_age=86400)
 
 
+def _locale():
+    """The jurisdiction's language, for the words partners pass on to people."""
+    return current_app.config.get("DEFAULT_LOCALE", "vi")
+
+
 def _requests(cases):
     departments, categories = _departments(), {c.id: c for c in Category.select()}
     photos = _first_photos([c.id for c in cases])
+    said = notes.status_notes(cases, _locale())
     return [fmt_.request(c, categories[c.category_id], departments.get(c.department_id),
-                         photos.get(c.id)) for c in cases]
+                         photos.get(c.id), said[c.id]) for c in cases]
 
 
 def _first_photos(case_ids):
@@ -125,14 +167,21 @@ def _filtered(query):
     codes = _csv("service_code")
     if codes:
         query = query.join(Category).where(Category.slug.in_(codes))
+    query = _dated(query, Case.created_at)
+    return _by_status(query, _csv("status") if args.get("status") else [])
+
+
+def _dated(query, column):
+    """`start_date`..`end_date` on `column`, both inclusive and compared in whole seconds, the
+    precision we publish (a case's own requested_datetime as end_date keeps it in)."""
     start, end = _date("start_date"), _date("end_date")
     if start is None and end is None:
         start = utcnow() - dt.timedelta(days=DEFAULT_DAYS)
     if start is not None:
-        query = query.where(Case.created_at >= start)
+        query = query.where(column >= start.replace(microsecond=0))
     if end is not None:
-        query = query.where(Case.created_at <= end)
-    return _by_status(query, _csv("status") if args.get("status") else [])
+        query = query.where(column < end.replace(microsecond=0) + dt.timedelta(seconds=1))
+    return query
 
 
 def _by_status(query, wanted):

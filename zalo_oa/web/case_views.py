@@ -3,7 +3,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 
 from ..cases import lifecycle, rules, suggestions
 from ..models import Case, CasePhoto, Department, Staff
-from ..text import mask_phone
+from ..text import display_phone, mask_email
 from . import access, forms, i18n, timeline, uploads
 
 bp = Blueprint("case_views", __name__)
@@ -14,14 +14,31 @@ def _back(case):
 
 
 def contact(staff, case):
-    """The citizen's name and phone as `staff` may see them (masked for viewers)."""
+    """The reporter's name, phone (as stored, 84…) and email as `staff` may see them; for
+    viewers masked, the phone already formatted."""
     citizen = case.citizen
     name = case.contact_name or (citizen.name or citizen.display_name if citizen else None)
     phone = case.contact_phone or (citizen.phone if citizen else None)
     if access.can_see_contact(staff, case):
-        return {"name": name or "", "phone": phone or "", "masked": False}
-    return {"name": (name[:1] + "***") if name else "", "phone": mask_phone(phone),
-            "masked": True}
+        return {"name": name or "", "phone": phone or "", "email": case.contact_email or "",
+                "masked": False}
+    return {"name": (name[:1] + "***") if name else "",
+            "phone": display_phone(phone, masked=True) if phone else "",
+            "email": mask_email(case.contact_email), "masked": True}
+
+
+def partner_answers(case):
+    """The answers a partner sent, as (question, answer) with the category's own words."""
+    questions = {q["code"]: q for q in case.category.questions or []}
+    shown = []
+    for code, given in (case.attributes or {}).items():
+        question = questions.get(code, {})
+        names = {str(v["key"]): v["name"] for v in question.get("values", [])}
+        chosen = given if isinstance(given, list) else [given]
+        text = ", ".join(names.get(str(item), str(item)) for item in chosen if item != "")
+        if text:
+            shown.append((question.get("description") or code, text))
+    return shown
 
 
 def assignable(staff):
@@ -43,6 +60,7 @@ def case_page(code):
         "dashboard/case.html", case=case, can_act=can_act, contact=contact(g.staff, case),
         photos=[p for p in photos if p.kind != "after"],
         after_photos=[p for p in photos if p.kind == "after"],
+        answers=partner_answers(case),
         items=timeline.for_case(case), delivery_state=timeline.delivery_state,
         targets=rules.allowed(case.status) if can_act else (),
         priorities=rules.PRIORITIES,

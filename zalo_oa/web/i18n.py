@@ -7,6 +7,7 @@ from flask import current_app, g, session
 
 from ..cases.queries import time_left
 from ..models import utcnow
+from ..text import display_phone, tel_href
 from ..timeutil import format_datetime
 
 LABEL_DIR = Path(__file__).resolve().parent.parent / "templates" / "dashboard" / "i18n"
@@ -69,5 +70,8 @@ def _context():
 def init_app(app):
     app.context_processor(_context)
     app.jinja_env.filters["local_time"] = format_datetime
+    # Phones are stored 84…: shown "0912 345 678", linked "tel:+84912345678".
+    app.jinja_env.filters["phone"] = display_phone
+    app.jinja_env.filters["tel"] = tel_href
     app.jinja_env.globals["deadline"] = deadline
     app.jinja_env.globals["flashed"] = flashed

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, current_app, g, render_template, request,
 
 from ..cases import stats
 from ..models import Case, Category, Department, utcnow
+from ..text import clean_lines, display_phone
 from ..timeutil import format_datetime, to_utc_naive, zone
 from . import access, i18n
 
@@ -60,7 +61,7 @@ def page():
 COLUMNS = ("code", "created_at", "category", "department", "status", "priority", "channel",
            "address", "area_code", "latitude", "longitude", "due_at", "resolved_at", "rating",
            "description")
-PII_COLUMNS = ("contact_name", "contact_phone")
+PII_COLUMNS = ("contact_name", "contact_phone", "contact_email")
 
 
 def csv_line(values):
@@ -75,9 +76,11 @@ def csv_values(case, categories, departments, with_pii):
               departments.get(case.department_id, ""), case.status, case.priority, case.channel,
               case.address or "", case.area_code or "", case.latitude, case.longitude,
               format_datetime(case.due_at), format_datetime(case.resolved_at), case.rating,
-              case.description]
+              clean_lines(case.description)]
     if with_pii:
-        values += [case.contact_name or "", case.contact_phone or ""]
+        # The phone as people write it ("0912 345 678"): spreadsheets keep it as text.
+        values += [case.contact_name or "", display_phone(case.contact_phone),
+                   case.contact_email or ""]
     return values
 
 
