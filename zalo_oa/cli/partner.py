@@ -1,6 +1,7 @@
 """`zalo-oa partner-key`: Open311 API keys for partner apps."""
 import click
 
+from ..errors import Refused
 from ..open311 import partners
 from . import context
 
@@ -15,4 +16,7 @@ def partner_key():
 def partner_key_create(name):
     """Issue a key for partner NAME and print it (shown once)."""
     context.ready_app()
-    click.echo(partners.issue_key(name).key)
+    try:
+        click.echo(partners.issue_key(name).key)
+    except Refused as refusal:
+        raise context.refused(refusal) from None

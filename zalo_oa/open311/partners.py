@@ -46,9 +46,15 @@ def partner_for(key):
     return found.name
 
 
+MAX_PARTNER_NAME = 64  # Case.partner keeps the name with every case the partner sends
+
+
 def issue_key(name):
-    """A new API key for the partner `name`."""
-    return PartnerKey.create(name=name.strip(), key=secrets.token_urlsafe(24))
+    """A new API key for the partner `name` (at most MAX_PARTNER_NAME characters)."""
+    name = name.strip()
+    if not name or len(name) > MAX_PARTNER_NAME:
+        raise Refused("partner_name_length", max=MAX_PARTNER_NAME)
+    return PartnerKey.create(name=name, key=secrets.token_urlsafe(24))
 
 
 def revoke_key(key_id):

@@ -22,7 +22,7 @@ def index():
 def issue():
     """Issue a key to a partner."""
     with forms.flashing_errors():
-        key = partners.issue_key(forms.text("name", 200, required=True))
+        key = partners.issue_key(forms.text("name", partners.MAX_PARTNER_NAME, required=True))
         audit.record(g.staff, "issue_partner_key", key.name)
         flash("partner_key_issued", "success")
     return redirect(url_for("partner_keys.index"))
