@@ -22,6 +22,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 NARROWEST = {"width": 360, "height": 740}
+WIDEST_PHONE = {"width": 414, "height": 896}
 # Map tiles come from the internet; tests answer them with a blank tile instead.
 TILE_HOSTS = "https://tile.openstreetmap.org/**"
 

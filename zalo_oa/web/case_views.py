@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from ..cases import lifecycle, rules, suggestions
 from ..models import Case, CasePhoto, Department, Staff
 from ..text import mask_phone
-from . import access, forms, i18n, timeline, uploads
+from . import access, forms, handoff_views, i18n, timeline, uploads, wording
 
 bp = Blueprint("case_views", __name__)
 
@@ -19,9 +19,10 @@ def contact(staff, case):
     name = case.contact_name or (citizen.name or citizen.display_name if citizen else None)
     phone = case.contact_phone or (citizen.phone if citizen else None)
     if access.can_see_contact(staff, case):
-        return {"name": name or "", "phone": phone or "", "masked": False}
+        return {"name": name or "", "phone": wording.phone(phone),
+                "link": wording.phone_link(phone), "masked": False}
     return {"name": (name[:1] + "***") if name else "", "phone": mask_phone(phone),
-            "masked": True}
+            "link": "", "masked": True}
 
 
 def assignable(staff):
@@ -50,7 +51,15 @@ def case_page(code):
         staff_choices=assignable(g.staff) if can_act else [],
         canned=suggestions.canned_for(case, i18n.current_locale()) if can_act else [],
         nearby=suggestions.nearby_open(case) if can_act else [],
-        tile_url=current_app.config.get("MAP_TILE_URL") or "")
+        chat=handoff_views.state(case.citizen, case) if case.citizen else None,
+        map_tiles=map_tiles(current_app.config))
+
+
+def map_tiles(config):
+    """The map's tile URL and attribution (OpenStreetMap's standard tiles unless set; "off"
+    for no map)."""
+    url = config["MAP_TILE_URL"]
+    return {"url": "" if url in ("", "off") else url, "attribution": config["MAP_ATTRIBUTION"]}
 
 
 @bp.post("/cases/<code>/status")
@@ -69,10 +78,18 @@ def change_status(code):
         photo = request.files.get("after_photo")
         photo_url = uploads.save_after_photo(photo) if (
             new == "resolved" and photo and photo.filename) else None
-        lifecycle.change_status(case, new, staff=g.staff, note=forms.text("note") or None,
-                            reason=forms.text("reason") or None, duplicate_of=target,
-                            after_photo_url=photo_url)
+        entry = lifecycle.change_status(case, new, staff=g.staff, note=forms.text("note") or None,
+                                        reason=forms.text("reason") or None,
+                                        duplicate_of=target, after_photo_url=photo_url)
+        words = i18n.labels(i18n.current_locale())
+        forms.done("done_status_sent" if _told(entry) else "done_status",
+                   status=words[f"status_{new}"])
     return _back(case)
+
+
+def _told(entry):
+    """True when the action queued a message to the citizen."""
+    return bool((entry.data or {}).get("messages"))
 
 
 @bp.post("/cases/<code>/assign")
@@ -87,7 +104,14 @@ def assign(code):
         assignee = next((s for s in assignable(g.staff) if s.id == assignee_id), None)
         if (department_id and department is None) or (assignee_id and assignee is None):
             raise forms.FormError("error_choice")
-        lifecycle.assign(case, staff=g.staff, department=department, assignee=assignee)
+        changes = lifecycle.assign(case, staff=g.staff, department=department,
+                                   assignee=assignee)
+        if changes:
+            who = [i18n.department_name(department)] if "department" in changes else []
+            who += [assignee.name or assignee.username] if "assignee" in changes else []
+            forms.done("done_assigned", to=", ".join(who))
+        else:
+            forms.done("done_nothing_changed")
     return _back(case)
 
 
@@ -97,7 +121,10 @@ def set_priority(code):
     """Change the case's priority."""
     case = access.case_or_404(code, for_action=True)
     with forms.flashing_errors():
-        lifecycle.set_priority(case, forms.choice("priority", rules.PRIORITIES), staff=g.staff)
+        priority = forms.choice("priority", rules.PRIORITIES)
+        lifecycle.set_priority(case, priority, staff=g.staff)
+        forms.done("done_priority",
+                   priority=i18n.labels(i18n.current_locale())[f"priority_{priority}"])
     return _back(case)
 
 
@@ -108,6 +135,7 @@ def add_note(code):
     case = access.case_or_404(code, for_action=True)
     with forms.flashing_errors():
         lifecycle.add_note(case, g.staff, forms.text("body", required=True))
+        forms.done("done_note")
     return _back(case)
 
 
@@ -117,5 +145,6 @@ def reply(code):
     """A public reply to the citizen, sent through the outbox."""
     case = access.case_or_404(code, for_action=True)
     with forms.flashing_errors():
-        lifecycle.reply(case, g.staff, forms.text("body", 1900, required=True))
+        entry = lifecycle.reply(case, g.staff, forms.text("body", 1900, required=True))
+        forms.done("done_reply_sent" if _told(entry) else "done_reply_kept")
     return _back(case)

@@ -4,6 +4,7 @@ import contextlib
 from flask import flash, request
 
 from ..cases.rules import TransitionError
+from .i18n import current_locale, labels
 
 
 class FormError(ValueError):
@@ -48,6 +49,22 @@ def choice(name, choices, required=True):
 
 def checkbox(name):
     return request.form.get(name) in ("1", "on", "true")
+
+
+def flash_error(key):
+    """Tell staff why their action was refused: the label `key`."""
+    flash(key, "error")
+
+
+def done(key, **params):
+    """Tell staff on the next page what their action did, in their language: the label `key`
+    with `params` filled in (e.g. done("done_status", status="Đang xử lý"))."""
+    flash(labels(current_locale())[key].format(**params), "done")
+
+
+def refuse(key, **params):
+    """Tell staff why their action was refused: the label `key` with `params` filled in."""
+    flash(labels(current_locale())[key].format(**params), "refused")
 
 
 @contextlib.contextmanager

@@ -41,6 +41,16 @@ def current_locale():
     return chosen if chosen in LOCALES else DEFAULT
 
 
+def local_name(thing):
+    """A category's or department's name in the staff's language; "" for None."""
+    if thing is None:
+        return ""
+    return thing.name_en if current_locale() == "en" else thing.name_vi
+
+
+department_name = local_name
+
+
 def deadline(case, now=None):
     """(state, text) of a case's deadline, e.g. ("overdue", "quá hạn 2 ngày"), or (None, "")."""
     soon = current_app.config.get("DUE_SOON_HOURS", 24)
@@ -60,4 +70,5 @@ def _context():
 def init_app(app):
     app.context_processor(_context)
     app.jinja_env.filters["local_time"] = format_datetime
+    app.jinja_env.filters["local_name"] = local_name
     app.jinja_env.globals["deadline"] = deadline
