@@ -39,7 +39,7 @@ def test_a_hotline_case_is_routed_and_deadlined_like_any_other(lan):
     assert case.due_at is not None and re.fullmatch(r"PA-\d{4}-\d{6}", case.code)
     assert (case.contact_name, case.contact_phone) == ("Trần Thị Bình", "84912345678")
     assert case.citizen is None and how == "none" and not case.notify_by_phone
-    created = [e for e in case.timeline if e.kind == "created"][0]
+    created = next(e for e in case.timeline if e.kind == "created")
     assert (created.actor, created.staff_id, created.data["channel"]) == ("lan", lan.id, "hotline")
     assert AuditLog.get(AuditLog.action == "case_create").target == case.code
     assert not OutboxMessage.select().exists()  # no consent: nobody is messaged

@@ -6,6 +6,7 @@ from .. import areas
 from ..intake import counter
 from ..media import UploadError
 from ..models import Category
+from ..text import normalize_phone
 from . import access, forms, uploads
 
 bp = Blueprint("intake_views", __name__)
@@ -18,17 +19,16 @@ def _wards():
     return areas.areas(current_app.config["PROVINCE_CODE"])
 
 
-def _form(values=None, status=200):
+def _form(values):
     return render_template("dashboard/new_case.html", categories=Category.listed(),
-                           wards=_wards(), channels=counter.CHANNELS,
-                           values=values or {}), status
+                           wards=_wards(), channels=counter.CHANNELS, values=values)
 
 
 @bp.get("/cases/new")
 @access.require(FILERS)
 def new_case():
     """The form for a report taken by phone or at the front desk."""
-    return _form({"channel": request.args.get("channel", "hotline")})[0]
+    return _form({"channel": request.args.get("channel", "hotline")})
 
 
 @bp.post("/cases/new")
@@ -40,7 +40,7 @@ def create_case():
     except (forms.FormError, ValueError, UploadError) as exc:
         key = exc.key if isinstance(exc, forms.FormError) else f"error_{exc}"
         forms.flash_error(key)
-        return _form(request.form.to_dict(), 400)
+        return _form(request.form.to_dict()), 400
     forms.done(f"done_case_filed_{how}", code=case.code)
     return redirect(url_for("case_views.case_page", code=case.code))
 
@@ -55,12 +55,15 @@ def _report():
     description = forms.text("description", 2000, required=True)
     if len(description) < 10:
         raise forms.FormError("error_description_short")
+    phone = forms.text("phone", 32)
+    if phone and normalize_phone(phone) is None:
+        raise forms.FormError("error_bad_phone")  # before any photo is stored
     photos = [f for f in request.files.getlist("photos") if f and f.filename][:MAX_PHOTOS]
     return counter.Report(
         channel=forms.choice("channel", counter.CHANNELS), category=category,
         description=description, address=forms.text("address", 500), area_code=area,
         photos=[uploads.save_report_photo(f) for f in photos],
-        name=forms.text("name", 128), phone=forms.text("phone", 32),
+        name=forms.text("name", 128), phone=phone,
         consent=forms.checkbox("consent"))
 
 

@@ -46,8 +46,8 @@ def _sample_context(locale):
     return dialogue.Context(categories, locale)
 
 
-def _conversation(ctx):
-    """A sample report, step by step, through the real dialogue: (draft before, input)."""
+def _conversation():
+    """A sample report's inputs, step by step, for the real dialogue."""
     place = dialogue.Location(10.7769, 106.7009, "12 Lê Lợi, Bến Thành")
     return [dialogue.Text("menu"), dialogue.Text("Phản ánh mới"), dialogue.Text("xyz"),
             dialogue.Text("1"), dialogue.Text("ngắn"), dialogue.Text("x" * 2100),
@@ -66,7 +66,7 @@ def _from_scratch():
             dialogue.Contact("Nguyễn Văn An", "84912345678")]
 
 
-def _sample_case(locale):
+def _sample_case():
     category = Category.listed().first() or Category(name_vi="", name_en="")
     now = dt.datetime(2026, 11, 2, 3, 0)
     return Case(code="PA-2611-000123", category=category, status="resolved", is_public=True,
@@ -84,7 +84,7 @@ def sample_replies(locale):
 
     keep(dialogue.welcome(ctx))
     draft = None
-    for event in _conversation(ctx):
+    for event in _conversation():
         outcome = dialogue.step(draft, event, ctx)
         keep(outcome.replies)
         draft = outcome.draft if outcome.draft is not None else draft
@@ -94,7 +94,7 @@ def sample_replies(locale):
         keep(dialogue.step(draft, dialogue.Text("Hủy"), ctx).replies)
     for event in _from_scratch():
         keep(dialogue.step(None, event, ctx).replies)
-    case = _sample_case(locale)
+    case = _sample_case()
     keep(notify.fixed_check_replies(case, locale))
     keep(notify.rating_replies(case, locale))
     keep([chat.CASE_LIST_EMPTY])
