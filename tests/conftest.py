@@ -13,6 +13,8 @@ from zalo_oa.db import database
 from zalo_oa.models import MODELS
 
 PAYLOADS = Path(__file__).parent / "payloads"
+# The browser fixtures (one chromium per test module), for every test that asks for a page.
+pytest_plugins = ("tests.browser",)
 PG_ADMIN_URL = os.environ.get("ZALO_OA_TEST_DATABASE_URL", "")
 
 

@@ -31,6 +31,18 @@ def login(client, username="lan", password=PASSWORD):
                                        "csrf_token": token})
 
 
+def http_login(base_url, username="lan", password=PASSWORD):
+    """A requests session logged in over real HTTP, and the CSRF token of its session."""
+    import requests
+
+    session = requests.Session()
+    page = session.get(f"{base_url}/login", timeout=10).text
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    landed = session.post(f"{base_url}/login", timeout=10, data={
+        "username": username, "password": password, "csrf_token": found}).text
+    return session, re.search(r'name="csrf_token" value="([^"]+)"', landed).group(1)
+
+
 def token(client):
     """The CSRF token of the client's session."""
     with client.session_transaction() as session:

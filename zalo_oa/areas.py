@@ -39,6 +39,13 @@ def _core(folded):
     return folded
 
 
+def exact(text, province_code):
+    """The areas whose name is exactly `text` (with or without "phường"/"xã", diacritics or
+    case): one, or several when names repeat, or none."""
+    folded = _core(fold(text))
+    return [a for a in areas(province_code) if folded and folded in (a.core, a.folded)]
+
+
 def match(text, province_code, limit=5):
     """The areas a citizen's text names, best first: an exact name, else names the text
     contains, else names that contain the text (a partial name such as "Tân")."""

@@ -29,7 +29,11 @@ SETTINGS = [
     ("PUBLIC_URL", "ZALO_OA_PUBLIC_URL", "", str),
     ("SANDBOX_WEBHOOK_URL", "ZALO_OA_SANDBOX_WEBHOOK_URL", "", str),
     ("OPEN311_JURISDICTION", "ZALO_OA_OPEN311_JURISDICTION", "", str),
-    ("MAP_TILE_URL", "ZALO_OA_MAP_TILE_URL", "", str),
+    # Map tiles for the staff case page and stats map (and the public map): OpenStreetMap's
+    # standard tiles unless set; the attribution their licence asks for goes with them.
+    ("MAP_TILE_URL", "ZALO_OA_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+     str),
+    ("MAP_ATTRIBUTION", "ZALO_OA_MAP_ATTRIBUTION", "© OpenStreetMap contributors", str),
     ("CARD_IMAGE_URL", "ZALO_OA_CARD_IMAGE_URL", "", str),
     ("MEDIA_DIR", "ZALO_OA_MEDIA_DIR", str(DATA_DIR / "media"), str),
     ("TIMEZONE", "ZALO_OA_TIMEZONE", "Asia/Ho_Chi_Minh", str),

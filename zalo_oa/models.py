@@ -73,6 +73,9 @@ class Staff(BaseModel):
     locked_until = pw.DateTimeField(null=True)
     last_login_at = pw.DateTimeField(null=True)
     created_at = pw.DateTimeField(default=utcnow)
+    # Set on an account whose password was handed out (the demo's first admin): the dashboard
+    # asks for a new one before anything else.
+    must_change_password = pw.BooleanField(default=False)
 
 
 class Citizen(BaseModel):
@@ -97,6 +100,9 @@ class Citizen(BaseModel):
     # A staff member who took over this citizen's conversation (the bot stays quiet meanwhile).
     handoff_staff = pw.ForeignKeyField(Staff, null=True, backref="handoffs", on_delete="SET NULL")
     handoff_at = pw.DateTimeField(null=True)
+    # The case the conversation was taken over from: the citizen's messages go on it until
+    # staff hand the conversation back. Deferred (case refers to citizen too): no constraint.
+    handoff_case = pw.DeferredForeignKey("Case", null=True, backref="+")
     created_at = pw.DateTimeField(default=utcnow)
 
 
@@ -139,6 +145,8 @@ class Case(BaseModel):
     open311_token = pw.CharField(null=True, unique=True, max_length=64)
     partner = pw.CharField(null=True, max_length=64)
     channel = pw.CharField(default="zalo", max_length=16)
+    # A caller or walk-in (no Zalo follower linked) agreed to hear of the case by phone (ZNS).
+    notify_by_phone = pw.BooleanField(default=False)
     is_public = pw.BooleanField(default=True)
     due_at = pw.DateTimeField(null=True, index=True)
     created_at = pw.DateTimeField(default=utcnow, index=True)

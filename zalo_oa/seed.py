@@ -6,7 +6,7 @@ from werkzeug.security import generate_password_hash
 
 from .config import REFERENCE_DIR
 from .db import database
-from .models import Category, Department, Staff
+from .models import CannedResponse, Category, Department, Staff
 
 
 def _read(name):
@@ -14,7 +14,8 @@ def _read(name):
 
 
 def load_reference_data():
-    """Insert the departments and categories from data/ that the database lacks.
+    """Insert the departments and categories from data/ that the database lacks, and the
+    canned replies when there are none at all.
 
     Rows already present are left alone: admins may have edited them. A change to shipped
     rows reaches an existing database through a migration step (e.g. 0002_issue13_city_units).
@@ -35,21 +36,41 @@ def load_reference_data():
                             urgent_hours=item.get("urgent_hours", 24),
                             hazard_terms=item.get("hazard_terms", []),
                             hotline=item.get("hotline"))
+        _seed_canned_replies()
 
 
-def create_staff(username, password, role="admin", name=None, department=None):
+def _seed_canned_replies():
+    """A useful set of canned replies (data/canned_replies.json), general and per category,
+    for a database that has none (a new one, or one made before they were shipped)."""
+    if CannedResponse.select().exists():
+        return
+    categories = {c.slug: c for c in Category.select()}
+    for item in _read("canned_replies.json"):
+        slug = item.get("category")
+        if slug and slug not in categories:
+            continue  # a category this city does not have
+        CannedResponse.create(title=item["title"], body_vi=item["body_vi"],
+                              body_en=item.get("body_en"), status=item.get("status"),
+                              category=categories.get(slug) if slug else None)
+
+
+def create_staff(username, password, role="admin", name=None, department=None,
+                 must_change_password=False):
     """Create a staff account with a hashed password."""
     return Staff.create(username=username, password_hash=generate_password_hash(password),
-                        role=role, name=name or username, department=department)
+                        role=role, name=name or username, department=department,
+                        must_change_password=must_change_password)
 
 
 def ensure_first_admin():
-    """Create an `admin` account with a random password when there is no staff yet.
+    """Create an `admin` account with a random password when there is no staff yet; the
+    dashboard asks for a new password at the first sign-in (this one was printed).
 
     Returns (username, password) when one was made, else None.
     """
     if Staff.select().exists():
         return None
     password = secrets.token_urlsafe(12)
-    create_staff("admin", password, role="admin", name="Administrator")
+    create_staff("admin", password, role="admin", name="Administrator",
+                 must_change_password=True)
     return "admin", password

@@ -1,8 +1,10 @@
-"""Handoff: staff take a citizen's conversation from the bot, talk through the outbox, hand back."""
+"""Handoff: staff take a citizen's conversation from the bot, talk through the outbox, hand back.
+A citizen with two cases: the conversation stays on the case it was taken over from."""
 import pytest
 
-from tests.factories import login, make_case, make_staff, post, token
-from zalo_oa.intake import handoff
+from tests.factories import http_login, login, make_case, make_staff, post, token
+from tests.sandbox_helpers import TIMEOUT, citizen_event, wait_for
+from zalo_oa.intake import chat, dialogue, handoff
 from zalo_oa.models import AuditLog, Citizen, OutboxMessage, TimelineEntry
 
 
@@ -69,11 +71,71 @@ def test_the_case_page_takes_over_talks_and_hands_back(scene, client):
                            data={"csrf_token": token(client),
                                  "body": "Em cảm ơn"})
     assert response.status_code == 200 and response.json["id"]
-    chat = client.get(f"/cases/{code}/chat.json").json
-    assert chat["handoff"] == {"active": True, "mine": True, "staff": "lan"}
-    kinds = [(i["kind"], i["body"]) for i in chat["items"]]
+    answer = client.get(f"/cases/{code}/chat.json").json
+    assert answer["handoff"] == {"active": True, "mine": True, "staff": "lan",
+                                 "elsewhere": None}
+    kinds = [(i["kind"], i["body"]) for i in answer["items"]]
     assert ("citizen_message", "<b>Đèn</b> vẫn tắt") in kinds
     assert ("staff_message", "Em cảm ơn") in kinds
-    assert chat["items"][-1]["delivery"] == [{"state": "queued", "detail": ""}]
+    assert answer["items"][-1]["delivery"] == [{"state": "queued", "detail": ""}]
+    assert {i["actor"] for i in answer["items"]} == {"Người dân", "lan"}
     post(client, f"/cases/{code}/hand-back")
     assert fresh(scene["citizen"]).handoff_staff_id is None
+
+
+def kinds_on(case):
+    return [e.kind for e in TimelineEntry.select().where(TimelineEntry.case == case)
+            .order_by(TimelineEntry.id)]
+
+
+def test_a_taken_over_older_case_gets_the_citizens_messages_until_handed_back(scene):
+    older, citizen = scene["case"], scene["citizen"]
+    newer = make_case("trees", description="Cây đổ chắn ngang đường")
+    handoff.take_over(citizen, scene["lan"], case=older)
+    chat.converse(fresh(citizen), dialogue.Text("Đèn vẫn chưa sáng ạ"), "k1")
+    chat.converse(fresh(citizen), dialogue.Photos(("https://photo.example/1.jpg",)), "k2")
+    handoff.send_as_staff(fresh(citizen), scene["lan"], "Em ghi nhận ạ")
+    handoff.hand_back(fresh(citizen), scene["lan"])
+    assert kinds_on(older)[-5:] == ["handoff_taken", "citizen_message", "citizen_message",
+                                    "staff_message", "handoff_returned"]
+    assert not {"citizen_message", "handoff_taken", "handoff_returned"} & set(kinds_on(newer))
+    assert fresh(citizen).handoff_case_id is None
+    # Handed back: the bot answers again, and nothing more lands on the older case.
+    chat.converse(fresh(citizen), dialogue.Text("menu"), "k3")
+    assert kinds_on(older)[-1] == "handoff_returned"
+
+
+def test_the_other_cases_page_says_where_the_conversation_is(scene, client):
+    older = scene["case"]
+    newer = make_case("trees", description="Cây đổ chắn ngang đường")
+    login(client)
+    post(client, f"/cases/{older.code}/take-over")
+    answer = client.get(f"/cases/{newer.code}/chat.json").json
+    assert answer["handoff"] == {"active": False, "mine": False, "staff": "lan",
+                                 "elsewhere": older.code}
+    assert post(client, f"/cases/{newer.code}/message", body="x").status_code == 409
+    page = client.get(f"/cases/{newer.code}").get_data(as_text=True)
+    assert f'href="/cases/{older.code}#chat"' in page
+
+
+def test_replies_over_http_land_on_the_taken_over_case(live_server):
+    """Through the sandbox webhook and the worker: the citizen's reply to the operator who took
+    over the older of two cases appears in that case's chat, not the newer one's."""
+    with live_server.app.app_context():
+        make_staff("lan")
+        older = make_case(user_id="two-cases")
+        newer = make_case("trees", description="Cây đổ chắn ngang đường", user_id="two-cases")
+    session, csrf = http_login(live_server.url)
+    taken = session.post(f"{live_server.url}/cases/{older.code}/take-over", timeout=TIMEOUT,
+                         data={"csrf_token": csrf})
+    assert taken.status_code == 200
+    assert citizen_event(live_server, "two-cases", event_name="user_send_text",
+                         text="Đèn vẫn tắt ạ").json()["webhook_status"] == 200
+
+    def bodies(case):
+        items = session.get(f"{live_server.url}/cases/{case.code}/chat.json",
+                            timeout=TIMEOUT).json()["items"]
+        return [i["body"] for i in items if i["kind"] == "citizen_message"]
+
+    assert wait_for(lambda: bodies(older) == ["Đèn vẫn tắt ạ"], timeout=5)
+    assert bodies(newer) == []

@@ -1,22 +1,22 @@
-"""An operator composes an announcement in headless chromium, previews it and schedules it."""
+"""An operator composes an announcement in headless chromium, picking wards by name, previews it
+and schedules it."""
 import pytest
 
-from tests.browser import log_in, page, screenshot_on_failure
+from tests.browser import check_page, log_in, screenshot_on_failure
 from tests.factories import make_staff
 from zalo_oa.models import Broadcast, Citizen, utcnow
-
-__all__ = ["page"]  # the fixture, imported so pytest finds it
 
 pytestmark = pytest.mark.browser
 
 
-def test_compose_preview_schedule_and_progress(live_server_factory, page, tmp_path):
+def test_compose_by_ward_name_preview_schedule_and_progress(live_server_factory, page,
+                                                            tmp_path):
     server = live_server_factory(with_scheduler=False)
     with server.app.app_context():
         make_staff("lan", role="operator")
         Citizen.insert_many([{"zalo_user_id": f"5{i:05d}", "is_follower": True,
-                              "area_code": "26734", "last_interaction_at": utcnow()}
-                             for i in range(7)]).execute()
+                              "area_code": "26743" if i < 7 else "26740",
+                              "last_interaction_at": utcnow()} for i in range(10)]).execute()
     with screenshot_on_failure(page, tmp_path):
         page.set_default_timeout(10_000)
         log_in(page, server, "lan")
@@ -24,14 +24,30 @@ def test_compose_preview_schedule_and_progress(live_server_factory, page, tmp_pa
         page.fill("#title", "Cúp nước")
         page.fill("#body", "Phường Bến Thành cúp nước 8-12h")
         assert page.text_content("#counter") == "31"
-        page.fill("input[name=areas]", "26734")
+        # A misspelt ward is named back with the ward it may be.
+        page.fill("#area-search", "Bến Thàng")
+        page.press("#area-search", "Enter")
+        page.wait_for_function(
+            "document.getElementById('audience-unknown').textContent.includes('Phường Bến Thành')")
+        page.click("#area-chips button")  # take it out again
+        # Picking from the ward list (the browser's own search) adds a chip; the size follows.
+        page.fill("#area-search", "Phường Bến Thành")
+        page.dispatch_event("#area-search", "change")
+        page.locator("#area-chips li", has_text="Phường Bến Thành").wait_for()
         page.wait_for_function("document.getElementById('audience-size').textContent === '7'")
+        assert page.input_value("#area-search") == ""
+        page.fill("#topic-filter", "cây")
+        assert page.is_visible("#topic-list label:has-text('Cây xanh')")
+        assert not page.is_visible("#topic-list label:has-text('Chiếu sáng công cộng')")
+        assert check_page(page, "broadcast-compose-by-name") == []
         page.click("#preview")
         assert "Phường Bến Thành cúp nước" in page.text_content("#bubble")
         assert page.text_content("#size") == "7"
+        assert "Phường Bến Thành" in page.text_content("#audience-summary")
         page.fill("#at", "2030-01-02T09:00")
         page.click("#schedule")
         page.wait_for_selector("#progress")
         assert "2030" in page.text_content("#status")
     with server.app.app_context():
-        assert Broadcast.get().status == "scheduled"
+        item = Broadcast.get()
+        assert item.status == "scheduled" and item.audience["areas"] == ["26743"]

@@ -137,10 +137,22 @@ def test_case_page_shows_citizen_text_as_text(operator, client):
     assert client.get("/cases/PA-0000-000000").status_code == 404
 
 
-def test_case_page_shows_location_without_tiles(operator, client):
+def test_case_page_maps_the_place_on_openstreetmap_by_default(operator, client):
     page = client.get(f"/cases/{make_case().code}").get_data(as_text=True)
     assert "10.77690, 106.70090" in page and "openstreetmap.org/?mlat=10.7769" in page
-    assert 'id="map"' not in page
+    assert 'data-tiles="https://tile.openstreetmap.org/{z}/{x}/{y}.png"' in page
+    assert 'data-attribution="© OpenStreetMap contributors"' in page
+
+
+def test_case_page_shows_location_without_a_map_when_tiles_are_off(make_app):
+    app = make_app(MAP_TILE_URL="off")
+    client = app.test_client()
+    with app.app_context():
+        make_staff()
+        case = make_case()
+    login(client)
+    page = client.get(f"/cases/{case.code}").get_data(as_text=True)
+    assert "10.77690, 106.70090" in page and 'id="map"' not in page
 
 
 def test_case_page_draws_a_map_when_tiles_are_set(make_app):
@@ -191,7 +203,7 @@ def test_staff_see_what_a_partner_sent(operator, client):
                                  "NOTE": ""})
     page = client.get(f"/cases/{case.code}").get_data(as_text=True)
     channel = re.search(r'<dd id="channel">(.*?)</dd>', page, re.S).group(1)
-    assert "Open311 (ứng dụng đối tác)" in channel
+    assert "Qua ứng dụng đối tác" in channel
     assert '<span id="partner">FixMyStreet Việt Nam</span>' in channel
     answers = re.search(r'<dl class="answers" id="answers">(.*?)</dl>', page, re.S).group(1)
     assert re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", answers) == [
@@ -218,6 +230,36 @@ def test_status_change_queues_the_citizens_push(operator, client):
     assert Case.get_by_id(case.id).status == "received"
     pushed = OutboxMessage.get(OutboxMessage.kind == "status_received")
     assert "Đã nhận, sẽ xử lý trong ngày" in pushed.payload["text"]
+
+
+def test_every_action_says_what_it_did(operator, client):
+    case = make_case()
+    page = client.get(f"/cases/{case.code}").get_data(as_text=True)
+    # The status form starts with nothing chosen.
+    assert '<option value="" selected disabled>— Chọn trạng thái —</option>' in page
+    done = post(client, f"/cases/{case.code}/status", status="in_progress")
+    shown = client.get(done.location).get_data(as_text=True)
+    assert "Đã chuyển sang “Đang xử lý”, đã gửi cho người dân." in shown
+    lighting = Department.get(Department.slug == "lighting")
+    post(client, f"/cases/{case.code}/assign", department=str(lighting.id))
+    assert "Không có gì thay đổi." in client.get(f"/cases/{case.code}").get_data(as_text=True)
+    post(client, f"/cases/{case.code}/priority", priority="urgent")
+    assert "Đã đặt ưu tiên: Khẩn." in client.get(f"/cases/{case.code}").get_data(as_text=True)
+    post(client, f"/cases/{case.code}/note", body="gọi lại")
+    assert "Đã thêm ghi chú nội bộ." in client.get(f"/cases/{case.code}").get_data(
+        as_text=True)
+    post(client, f"/cases/{case.code}/reply", body="Chúng tôi đang xử lý")
+    assert "Đã gửi trả lời cho người dân." in client.get(f"/cases/{case.code}").get_data(
+        as_text=True)
+
+
+def test_the_case_page_speaks_in_words_not_codes(operator, client):
+    case = make_case()
+    lifecycle.change_status(case, "received", staff=operator)
+    page = client.get(f"/cases/{case.code}").get_data(as_text=True)
+    assert "0912 345 678" in page and 'href="tel:+84912345678"' in page
+    assert "· Người dân</div>" in page and "Phường Bến Thành" in page
+    assert "citizen</div>" not in page and "84912345678<" not in page
 
 
 def test_only_allowed_statuses_are_offered(operator, client):

@@ -1,9 +1,12 @@
 """Admin pages: staff accounts, categories, canned replies, message texts with preview, audit."""
 import pytest
 
-from tests.factories import PASSWORD, login, make_staff, post
+from tests.factories import PASSWORD, login, make_case, make_staff, post
+from zalo_oa import seed
+from zalo_oa.cases import lifecycle
 from zalo_oa.delivery import messages
 from zalo_oa.models import AuditLog, CannedResponse, Category, Department, Staff, TemplateText
+from zalo_oa.web import i18n, message_catalogue
 
 
 @pytest.fixture
@@ -66,7 +69,52 @@ def test_admin_sets_a_category_deadline(admin, client):
 def test_admin_adds_a_canned_reply(admin, client):
     post(client, "/admin/canned", title="Đã nhận", body_vi="Mã {code}", status="new",
          active="1")
-    assert CannedResponse.get().body_vi == "Mã {code}"
+    assert CannedResponse.get(CannedResponse.title == "Đã nhận").body_vi == "Mã {code}"
+
+
+def test_a_useful_set_of_canned_replies_is_seeded_once(admin, client):
+    seeded = list(CannedResponse.select())
+    general = [r for r in seeded if r.category_id is None]
+    per_category = {r.category.slug for r in seeded if r.category_id}
+    assert len(general) >= 3 and {"lighting", "water", "roads", "trees"} <= per_category
+    assert all(r.body_en for r in seeded)
+    # An admin's edits stay: loading the reference data again adds nothing.
+    CannedResponse.delete().where(CannedResponse.id != seeded[0].id).execute()
+    seed.load_reference_data()
+    assert CannedResponse.select().count() == 1
+    page = client.get("/admin/canned").get_data(as_text=True)
+    assert seeded[0].title in page
+
+
+def test_the_message_texts_are_grouped_by_moment_with_plain_names(admin, client):
+    page = client.get("/admin/templates").get_data(as_text=True)
+    for moment in ("Chào hỏi và menu", "Các bước phản ánh", "Xác nhận và tra cứu",
+                   "Cập nhật trạng thái", "Theo dõi sau xử lý", "Thông báo và đăng ký"):
+        assert moment in page
+    assert "Tóm tắt để xác nhận" in page and "Hỏi đã khắc phục chưa" in page
+    assert 'id="moment-other"' not in page  # every message has its moment
+
+
+def test_every_message_text_has_one_moment_and_a_plain_name_in_both_languages():
+    names = {p.stem for p in (messages.TEMPLATE_DIR / "vi").glob("*.txt")}
+    placed = [n for _, listed in message_catalogue.MOMENTS for n in listed]
+    assert sorted(placed) == sorted(names)
+    for locale in ("vi", "en"):
+        words = i18n.labels(locale)
+        assert all(f"msg_{n}" in words and f"msg_{n}_when" in words for n in names), locale
+
+
+def test_the_preview_shows_the_buttons_the_dialogue_really_sends(admin, client):
+    confirm = client.get("/admin/templates/vi/confirm").get_data(as_text=True)
+    for label in ("Gửi", "Gửi không công khai", "Sửa", "Hủy"):
+        assert f'<div class="zalo-button">{label}</div>' in confirm
+    welcome = client.get("/admin/templates/en/welcome").get_data(as_text=True)
+    assert '<div class="zalo-button">New report</div>' in welcome
+    category = Category.listed().first()
+    asked = client.get("/admin/templates/vi/ask_category").get_data(as_text=True)
+    assert f'<div class="zalo-button">{category.name_vi}</div>' in asked
+    card = client.get("/admin/templates/vi/ask_contact").get_data(as_text=True)
+    assert 'data-form="card"' in card
 
 
 def test_template_preview_draws_the_message_with_its_buttons(admin, client):
@@ -99,6 +147,36 @@ def test_a_broken_override_falls_back_to_the_file(admin):
     assert text.startswith("Phản hồi về phản ánh PA-1")
 
 
-def test_audit_log_lists_staff_actions(admin, client):
+def test_audit_log_lists_staff_actions_in_words(admin, client):
+    case = make_case()
+    lifecycle.change_status(case, "received", staff=admin)
+    trees = Category.get(Category.slug == "trees")
+    post(client, f"/admin/categories/{trees.id}", deadline_days="2", update_every_days="3",
+         department=str(trees.department_id), active="1")
     page = client.get("/admin/audit").get_data(as_text=True)
-    assert "login" in page and "root" in page
+    assert "Đăng nhập" in page and "root" in page
+    assert f"Đổi trạng thái {case.code}: Mới → Đã tiếp nhận" in page
+    assert "Sửa lĩnh vực Cây xanh: hạn 2 ngày làm việc" in page
+    assert "change_status" not in page and "old=" not in page
+
+
+def test_weak_passwords_are_refused_with_the_reason(admin, client):
+    for password, reason in (("abc", "ít nhất 10 ký tự"), ("password123", "quá phổ biến"),
+                             ("1234567890", "quá phổ biến"), ("dragon2024!!", "quá phổ biến"),
+                             ("den-den-den-2026", "tên đăng nhập")):
+        response = post(client, "/admin/staff", username="den", password=password,
+                        role="operator", locale="vi")
+        assert response.status_code == 302
+        assert reason in client.get("/admin/staff").get_data(as_text=True), password
+        assert not Staff.select().where(Staff.username == "den").exists()
+
+
+def test_an_account_an_admin_creates_must_choose_its_own_password(admin, client):
+    post(client, "/admin/staff", username="lan", password="mưa rào chiều thứ bảy",
+         role="operator", locale="vi")
+    assert Staff.get(Staff.username == "lan").must_change_password
+    colleague = client.application.test_client()
+    login(colleague, "lan", "mưa rào chiều thứ bảy")
+    answer = colleague.get("/")
+    assert answer.status_code == 302 and answer.location.endswith("/account/password")
+    assert "Đổi mật khẩu" in colleague.get("/account/password").get_data(as_text=True)

@@ -27,3 +27,23 @@ def test_non_public_and_unknown_cases_are_not_found(client, ctx):
     hidden = make_case(is_public=False)
     assert client.get(f"/p/{hidden.code}").status_code == 404
     assert client.get("/p/PA-0000-000000").status_code == 404
+
+
+def test_a_private_or_unknown_case_gets_a_styled_page_in_the_readers_language(client, ctx):
+    hidden = make_case(is_public=False)
+    page = client.get(f"/p/{hidden.code}", headers={"Accept": "text/html"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 404 and "Không tìm thấy trang" in text
+    assert "dashboard.css" in text and "Not Found" not in text
+    client.post("/locale", data={"locale": "en", "csrf_token": _token(client)})
+    english = client.get(f"/p/{hidden.code}", headers={"Accept": "text/html"})
+    assert "Page not found" in english.get_data(as_text=True)
+    # Programs keep their own answers.
+    assert client.get("/open311/v2/nothing.json").status_code == 404
+    assert "Không tìm thấy" not in client.get("/open311/v2/nothing.json").get_data(as_text=True)
+
+
+def _token(client):
+    client.get("/login")
+    with client.session_transaction() as session:
+        return session["csrf"]

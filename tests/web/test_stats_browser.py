@@ -1,16 +1,15 @@
-"""The statistics page in headless chromium: charts drawn by the vendored library, no errors."""
+"""The statistics page in headless chromium: charts drawn by the vendored library with words
+for labels, the map of open cases on OpenStreetMap tiles with their attribution, no errors."""
 import pytest
 
-from tests.browser import log_in, page, screenshot_on_failure
+from tests.browser import log_in, screenshot_on_failure
 from tests.factories import make_case, make_staff
-
-__all__ = ["page"]  # the fixture, imported so pytest finds it
 
 pytestmark = pytest.mark.browser
 
 
-def test_stats_page_draws_its_charts_without_console_errors(live_server_factory, page,
-                                                            tmp_path):
+def test_stats_page_draws_its_charts_and_map_without_console_errors(live_server_factory, page,
+                                                                   tmp_path):
     server = live_server_factory(with_scheduler=False)
     with server.app.app_context():
         make_case(rating=4)
@@ -21,6 +20,9 @@ def test_stats_page_draws_its_charts_without_console_errors(live_server_factory,
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     missing = []
     page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
+    tiles = []
+    page.on("request", lambda r: tiles.append(r.url) if "tile.openstreetmap.org" in r.url
+            else None)
     with screenshot_on_failure(page, tmp_path):
         log_in(page, server, "lan")
         page.goto(f"{server.url}/stats")
@@ -29,6 +31,11 @@ def test_stats_page_draws_its_charts_without_console_errors(live_server_factory,
             assert page.get_attribute(f"#chart-{chart}", "data-drawn") == "1"
         assert page.evaluate("typeof window.Chart") == "function"
         assert page.get_attribute("#stats-map", "data-points") == "2"
+        # The map layer: OpenStreetMap's standard tiles by default, with their attribution.
+        page.wait_for_selector("#stats-map .leaflet-tile-pane img")
+        assert tiles and all(t.startswith("https://tile.openstreetmap.org/") for t in tiles)
+        assert "© OpenStreetMap contributors" in page.inner_text(
+            "#stats-map .leaflet-control-attribution")
         # Every file the page names must load; the console's "Failed to load resource" is
         # chromium's own /favicon.ico request, which the page does not name.
         assert missing == []

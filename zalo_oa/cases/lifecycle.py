@@ -18,8 +18,10 @@ def make_code(prefix, case_id, created_at):
     return f"{prefix}-{to_local(created_at).strftime('%y%m')}-{case_id:06d}"
 
 
-def open_case(citizen, draft, prefix="PA", channel="zalo"):
-    """Create a case from a confirmed draft, with its photos and first timeline entry."""
+def open_case(citizen, draft, prefix="PA", channel="zalo", staff=None):
+    """Create a case from a confirmed draft, with its photos and first timeline entry.
+
+    `staff` files it for a caller or walk-in (no `citizen` then, unless one is linked)."""
     category = Category.get(Category.slug == draft["category"])
     location = draft.get("location") or {}
     contact = draft.get("contact") or {}
@@ -35,11 +37,12 @@ def open_case(citizen, draft, prefix="PA", channel="zalo"):
             is_public=draft.get("public", True),
             due_at=add_working_days(now, category.deadline_days))
         case.code = make_code(prefix, case.id, now)
-        case.area_code = _area_of(location.get("address"), citizen)
+        case.area_code = location.get("area_code") or _area_of(location.get("address"), citizen)
         case.save(only=[Case.code, Case.area_code])
         for url in draft.get("photos", []):
             CasePhoto.create(case=case, url=url)
-        TimelineEntry.create(case=case, kind="created", actor="citizen", created_at=now,
+        TimelineEntry.create(case=case, kind="created", actor=_actor(staff) if staff else "citizen",
+                             staff=staff, created_at=now,
                              data={"channel": channel, "photos": len(draft.get("photos", []))})
         schedule.case_opened(case)
     log.info("case %s opened (%s)", case.code, category.slug)

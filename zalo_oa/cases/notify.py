@@ -1,9 +1,21 @@
 """What the people around a case are told: its citizens (status pushes, staff replies, "is it
 fixed?", ratings) and its department (deadline reminders), queued through the outbox."""
+from dataclasses import dataclass
+
+from flask import current_app
+
 from ..delivery.messages import Button, Reply
-from ..delivery.outbox import queue_replies, queue_to_staff
+from ..delivery.outbox import queue_replies, queue_to_phone, queue_to_staff
 from ..models import Case, Citizen, Staff, TimelineEntry
 from .params import case_params
+
+
+@dataclass(frozen=True)
+class PhoneContact:
+    """A caller or walk-in with no Zalo follower linked, who agreed to hear by phone (ZNS)."""
+
+    phone: str
+    locale: str = "vi"
 
 
 def recipients(case):
@@ -14,14 +26,26 @@ def recipients(case):
     return list(Citizen.select().where(Citizen.id.in_(ids)).order_by(Citizen.id)) if ids else []
 
 
+def phone_contact(case):
+    """The case's caller reachable only by phone (ZNS), or None."""
+    if case.citizen_id is None and case.notify_by_phone and case.contact_phone:
+        return PhoneContact(case.contact_phone, current_app.config["DEFAULT_LOCALE"])
+    return None
+
+
 def tell(case, replies_for, key, urgent=False):
-    """Queue replies_for(citizen) to every recipient of the case; return the queued rows."""
+    """Queue replies_for(person) to every recipient of the case (its citizens, or its caller
+    by phone); return the queued rows."""
     rows = []
     for citizen in recipients(case):
         if citizen.withdrawn_at is not None and citizen.last_interaction_at is None:
             continue
         rows += queue_replies(citizen, replies_for(citizen), case=case,
                               key=f"{key}:{citizen.id}", urgent=urgent)
+    contact = phone_contact(case)
+    if contact is not None:
+        rows += queue_to_phone(contact.phone, contact.locale, replies_for(contact), case,
+                               key=f"{key}:phone", urgent=urgent)
     return rows
 
 

@@ -22,11 +22,15 @@ def demo(host, port):
     seed.load_reference_data()
     sandbox_seed.ensure_token()
     admin = seed.ensure_first_admin()
+    context.remember_demo(app.config["DATABASE_URL"], public)
     running = start_worker(app, background=True)
     click.echo(f"Database:        {app.config['DATABASE_URL']}")
     click.echo(f"Staff dashboard: {public}/")
     if admin:
-        click.echo(f"  first admin login: {admin[0]} / {admin[1]}  (shown once; change it)")
+        click.echo(f"  first admin login: {admin[0]} / {admin[1]}  (shown once; you choose "
+                   "a new password at the first sign-in)")
+    else:
+        click.echo("  forgot the admin password? .venv/bin/zalo-oa staff reset-password admin")
     click.echo(f"Citizen phone:   {public}/sandbox/phone")
     click.echo(f"Health:          {public}/healthz")
     click.echo("Press Ctrl+C to stop.")

@@ -16,6 +16,8 @@ from .messages import render
 
 log = logging.getLogger(__name__)
 
+# A recipient known only by phone (a caller with no Zalo follower linked): "phone:84912345678".
+PHONE_PREFIX = "phone:"
 BASE_BACKOFF_SECONDS = 5
 MAX_BACKOFF_SECONDS = 3600
 IN_FLIGHT = ("pending", "sending")
@@ -36,6 +38,18 @@ def queue_replies(citizen, replies, case=None, key=None, urgent=True):
 def queue_to_staff(member, reply, case, key):
     """Queue a message to a staff member's own Zalo account (reminders about their cases)."""
     return _queue_rendered(member.zalo_user_id, None, member.locale, [reply], case, key, False)
+
+
+def queue_to_phone(phone, locale, replies, case, key, urgent=False):
+    """Queue replies to someone known only by phone (84...): they can only go by ZNS."""
+    return _queue_rendered(PHONE_PREFIX + phone, None, locale, replies, case, key, urgent)
+
+
+def phone_of(message):
+    """The phone number a phone-only message goes to, else None."""
+    if message.citizen_id is None and message.zalo_user_id.startswith(PHONE_PREFIX):
+        return message.zalo_user_id[len(PHONE_PREFIX):]
+    return None
 
 
 def _queue_rendered(user_id, citizen, locale, replies, case, key, urgent):

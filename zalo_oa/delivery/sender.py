@@ -63,6 +63,8 @@ class Sender:
     def route(self, message, citizen, window_closed=False):
         """The way this message can go now."""
         kind = (message.params or {}).get("template", message.kind)
+        if outbox.phone_of(message):
+            return window.phone_route(self.templates, kind)
         last = citizen.last_interaction_at if citizen else utcnow()
         phone = citizen.phone if citizen else None
         return window.choose_route(last, utcnow(), self.templates, kind, phone,
@@ -88,7 +90,8 @@ class Sender:
         data = window.template_data(template, (message.params or {}).get("params", {}))
         if route.channel == "template":
             return self.client.send_template(message.zalo_user_id, route.template_id, data)
-        return self.client.send_zns(citizen.phone, route.template_id, data, f"m{message.id}")
+        phone = outbox.phone_of(message) or citizen.phone
+        return self.client.send_zns(phone, route.template_id, data, f"m{message.id}")
 
     def _failed(self, message, citizen, route, exc):
         reason = f"{exc.code}: {exc.message}"

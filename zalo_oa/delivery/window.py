@@ -39,6 +39,15 @@ def choose_route(last_interaction, now, templates, kind, phone=None, window_clos
     return Route("none", "none", reason="undeliverable: outside the 7-day window")
 
 
+def phone_route(templates, kind):
+    """The route for a message of `kind` to someone known only by phone: ZNS where a ZNS
+    template is configured for that kind, else none (CS and ZBS need a Zalo user id)."""
+    template = templates.get(kind) or {}
+    if template.get("zns_template_id"):
+        return Route("zns", "zns", template["zns_template_id"])
+    return Route("none", "none", reason="undeliverable: no ZNS template for a phone-only contact")
+
+
 def template_data(template, params):
     """The template's parameters filled from a message's own (template param -> our name)."""
     mapping = template.get("params") or {}

@@ -9,12 +9,13 @@ from ..db import database
 from ..delivery.messages import Button, Reply
 from ..delivery.outbox import queue_replies
 from ..models import Case, Category, Citizen, Conversation, TimelineEntry, utcnow
-from . import dialogue, prompts
+from . import dialogue, handoff, prompts
 from .subscriptions import SUBSCRIPTION_EFFECTS
 
 log = logging.getLogger(__name__)
 
 CASES_LISTED = 10
+CASE_LIST_EMPTY = Reply("case_list_empty", buttons=(Button("report"),))
 
 
 def context_for(citizen):
@@ -30,7 +31,7 @@ def converse(citizen, event, key, now=None):
     """Feed one citizen input to the dialogue; queue the replies under dedupe key `key`.
 
     While a staff member has taken over the conversation the bot stays silent and the input
-    goes on the citizen's latest case for staff to read.
+    goes on the case it was taken over from, for staff to read.
     """
     if citizen.handoff_staff_id is not None:
         return _record_for_staff(citizen, event)
@@ -102,8 +103,8 @@ def _perform(effect, citizen, ctx):
 
 
 def _record_for_staff(citizen, event):
-    """Put a citizen's message on their latest case while staff handle the conversation."""
-    case = Case.of_citizen(citizen).first()
+    """Put a citizen's message on the taken-over case while staff handle the conversation."""
+    case = handoff.conversation_case(citizen)
     if case is None:
         log.info("citizen %s wrote during a handoff but has no case", citizen.id)
         return None
@@ -129,7 +130,7 @@ def _case_list(citizen):
     query = Case.of_citizen(citizen)
     total = query.count()
     if not total:
-        return Reply("case_list_empty", buttons=(Button("report"),))
+        return CASE_LIST_EMPTY
     listed = [params.case_params(c, citizen.locale) for c in query.limit(CASES_LISTED)]
     return Reply("case_list", {"cases": listed, "more": max(total - CASES_LISTED, 0)})
 

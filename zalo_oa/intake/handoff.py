@@ -1,7 +1,9 @@
 """Handoff: a staff member takes over a citizen's conversation from the bot, and gives it back.
 
 While `Citizen.handoff_staff` is set the bot stays quiet for that citizen; what the citizen
-writes lands on their latest case's timeline, and what staff write goes out through the outbox.
+writes lands on the timeline of the case the conversation was taken over from
+(`Citizen.handoff_case`; their latest case when none was named), and what staff write goes out
+through the outbox.
 """
 from .. import audit
 from ..db import database
@@ -15,32 +17,47 @@ class HandoffError(Refused):
     """A handoff step that cannot be done (e.g. someone else holds the conversation)."""
 
 
+HANDOFF_FIELDS = [Citizen.handoff_staff, Citizen.handoff_at, Citizen.handoff_case]
+
+
 def latest_case(citizen):
-    """The citizen's most recent case, where the conversation is recorded; None if none."""
+    """The citizen's most recent case; None if none."""
     return Case.of_citizen(citizen).first()
 
 
-def take_over(citizen, staff, force=False):
-    """Make `staff` the one talking to `citizen`; another holder is only replaced with `force`."""
+def conversation_case(citizen):
+    """The case the conversation is recorded on: the one it was taken over from while staff
+    hold it, else the citizen's latest case; None if they have no case."""
+    if citizen.handoff_case_id is not None:
+        case = Case.get_or_none(Case.id == citizen.handoff_case_id)
+        if case is not None:
+            return case
+    return latest_case(citizen)
+
+
+def take_over(citizen, staff, force=False, case=None):
+    """Make `staff` the one talking to `citizen` about `case` (default: their latest case);
+    another holder is only replaced with `force`."""
     holder = citizen.handoff_staff_id
     if holder not in (None, staff.id) and not force:
         raise HandoffError("held_by_other")
     with database.atomic():
         citizen.handoff_staff, citizen.handoff_at = staff, utcnow()
-        citizen.save(only=[Citizen.handoff_staff, Citizen.handoff_at])
+        citizen.handoff_case = case or latest_case(citizen)
+        citizen.save(only=HANDOFF_FIELDS)
         _record(citizen, staff, "handoff_taken", previous=holder)
     return citizen
 
 
 def hand_back(citizen, staff):
-    """Give the conversation back to the bot."""
+    """Give the conversation back to the bot (recorded on the case it was taken over from)."""
     if citizen.handoff_staff_id is None:
         return citizen
     with database.atomic():
         holder = citizen.handoff_staff_id
-        citizen.handoff_staff, citizen.handoff_at = None, None
-        citizen.save(only=[Citizen.handoff_staff, Citizen.handoff_at])
         _record(citizen, staff, "handoff_returned", previous=holder)
+        citizen.handoff_staff, citizen.handoff_at, citizen.handoff_case = None, None, None
+        citizen.save(only=HANDOFF_FIELDS)
     return citizen
 
 
@@ -49,7 +66,7 @@ def send_as_staff(citizen, staff, text, case=None):
     text = (text or "").strip()
     if not text:
         raise HandoffError("empty")
-    case = case or latest_case(citizen)
+    case = case or conversation_case(citizen)
     with database.atomic():
         entry = TimelineEntry.create(case=case, kind="staff_message", actor=staff.username,
                                      staff=staff, body=text, public=True) if case else None
@@ -65,7 +82,7 @@ def send_as_staff(citizen, staff, text, case=None):
 
 
 def _record(citizen, staff, kind, **data):
-    case = latest_case(citizen)
+    case = conversation_case(citizen)
     if case is not None:
         TimelineEntry.create(case=case, kind=kind, actor=staff.username, staff=staff,
                              data=data or None)

@@ -6,5 +6,5 @@ def init_app(app):
     from .views import bp, outside_routes
 
     app.register_blueprint(bp)
-    for code in (404, 405):
-        app.register_error_handler(code, outside_routes)
+    # The app's one 404/405 handler (web/errors.py) hands paths under this prefix to us.
+    app.extensions.setdefault("error_bodies", []).append((bp.url_prefix, outside_routes))

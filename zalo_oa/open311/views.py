@@ -43,9 +43,7 @@ def error_response(fmt, code, description):
 
 
 def outside_routes(exc):
-    """A 404 or 405 under /open311/v2/ as the spec's error body; elsewhere Flask's own page."""
-    if request.path != bp.url_prefix and not request.path.startswith(bp.url_prefix + "/"):
-        return exc
+    """A 404 or 405 under /open311/v2/ as the spec's error body."""
     fmt = "json" if request.path.endswith(".json") else "xml"
     what = "not found" if exc.code == 404 else f"does not take {request.method}"
     return error_response(fmt, exc.code, f"{request.path} {what}")

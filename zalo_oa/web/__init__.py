@@ -2,6 +2,7 @@
 statistics, admin, the public case page and the OA's OAuth callback."""
 from ..models import Alert
 from . import (
+    account,
     admin,
     admin_templates,
     auth,
@@ -9,13 +10,16 @@ from . import (
     case_views,
     csrf,
     dashboard,
+    errors,
     handoff_views,
     i18n,
+    intake_views,
     oauth,
     partner_keys,
     public,
     stats_views,
     uploads,
+    wording,
 )
 
 
@@ -24,8 +28,10 @@ def init_app(app):
     auth.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
+    wording.init_app(app)
+    errors.init_app(app)
     # Alerts (a failed OA token refresh pauses sending) show on every page until resolved.
     app.jinja_env.globals["active_alerts"] = lambda: list(Alert.active())
-    for module in (dashboard, case_views, handoff_views, uploads, admin, admin_templates,
-                   public, stats_views, partner_keys, broadcast_views, oauth):
+    for module in (dashboard, case_views, handoff_views, intake_views, uploads, account, admin,
+                   admin_templates, public, stats_views, partner_keys, broadcast_views, oauth):
         app.register_blueprint(module.bp)

@@ -16,6 +16,8 @@ READ = ROLES
 ACT = ("admin", "operator", "department")
 ADMIN = ("admin",)
 PUBLIC = "public"
+# Where an account that must change its password may still go.
+PASSWORD_PAGES = ("account.password", "auth.logout")
 
 
 def current_staff():
@@ -47,6 +49,8 @@ def require(roles):
             if staff.role not in roles:
                 abort(403)
             g.staff = staff
+            if staff.must_change_password and request.endpoint not in PASSWORD_PAGES:
+                return redirect(url_for("account.password"))
             return view(*args, **kwargs)
 
         guarded.access = tuple(roles)

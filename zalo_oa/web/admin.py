@@ -4,12 +4,11 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from .. import audit
 from ..cases import rules
 from ..models import AuditLog, CannedResponse, Category, Department, Staff
-from . import access, forms
+from . import access, forms, passwords
 from .auth import hash_password
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 AUDIT_PAGE = 100
-MIN_PASSWORD = 10
 
 
 def _departments():
@@ -24,10 +23,13 @@ def _department_field():
     return department
 
 
-def _password_field(required):
+def _password_field(required, username):
+    """The password typed for an account, checked by the policy ("" when left empty)."""
     password = request.form.get("password") or ""
-    if (required or password) and len(password) < MIN_PASSWORD:
-        raise forms.FormError("password_short")
+    if required or password:
+        code = passwords.problem(password, username)
+        if code is not None:
+            raise forms.FormError(code)
     return password
 
 
@@ -59,11 +61,13 @@ def staff_create():
         username = forms.text("username", 64, required=True)
         if Staff.select().where(Staff.username == username).exists():
             raise forms.FormError("username_taken")
-        member = Staff(username=username, password_hash=hash_password(_password_field(True)))
+        # The colleague chooses their own password when they first sign in.
+        member = Staff(username=username, must_change_password=True,
+                       password_hash=hash_password(_password_field(True, username)))
         _staff_fields(member)
         member.save()
         audit.record(g.staff, "staff_create", username, role=member.role)
-        flash("saved", "ok")
+        forms.done("done_staff_created", username=username)
     return redirect(url_for("admin.staff_list"))
 
 
@@ -86,10 +90,11 @@ def staff_update(staff_id):
         member.active = forms.checkbox("active")
         if member.id == g.staff.id and (not member.active or member.role != "admin"):
             raise forms.FormError("own_account")
-        password = _password_field(False)
+        password = _password_field(False, member.username)
         if password:
             member.password_hash = hash_password(password)
             member.failed_logins, member.locked_until = 0, None
+            member.must_change_password = member.id != g.staff.id
         member.save()
         audit.record(g.staff, "staff_update", member.username, role=member.role,
                      active=member.active, password_reset=bool(password))
@@ -169,7 +174,7 @@ def audit_log():
     rows = list(query)
     more = rows[AUDIT_PAGE - 1].id if len(rows) > AUDIT_PAGE else None
     return render_template("dashboard/admin/audit.html", rows=rows[:AUDIT_PAGE], before=more,
-                           names={s.id: s.username for s in Staff.select()})
+                           names={s.id: s.name or s.username for s in Staff.select()})
 
 
 def _not_found():

@@ -1,12 +1,14 @@
-"""Admin: the texts of the bot's messages (TemplateText overrides) with a Zalo-like preview."""
+"""Admin: the texts of the bot's messages (TemplateText overrides), grouped by the moment the
+citizen sees them, with plain names and a preview as the Zalo bubble with its buttons."""
+import re
+
 import jinja2
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from .. import audit
 from ..delivery import messages
-from ..delivery.messages import Button
 from ..models import TemplateText, utcnow
-from . import access
+from . import access, message_catalogue
 
 bp = Blueprint("admin_templates", __name__, url_prefix="/admin/templates")
 
@@ -22,11 +24,6 @@ SAMPLE = {
     "latitude": 10.7769, "longitude": 106.7009, "contact_name": "Nguyễn Văn An",
     "contact_phone": "84912345678", "kind": "sticker", "cases": [_CASE],
     "categories": [{"number": 1, "name": "Chiếu sáng công cộng"}]}
-# Buttons the code attaches to some messages, so the preview shows them too.
-BUTTONS = {"fixed_check": (Button("fixed_yes"), Button("fixed_no")),
-           "rating_ask": tuple(Button(f"rating_{n}") for n in range(1, 6)),
-           "case_list_empty": (Button("report"),), "menu": (Button("report"), Button("status"),
-                                                           Button("help"))}
 
 
 def template_names():
@@ -51,17 +48,22 @@ def preview(body, locale, name):
     except jinja2.TemplateError as exc:
         return None, str(exc)
     # The buttons as Zalo receives them, built by the same code that sends them.
-    buttons = [messages.render_button(b, locale)["title"] for b in BUTTONS.get(name, ())]
-    return {"text": text, "buttons": buttons}, None
+    return {"text": text, "buttons": message_catalogue.buttons(name, locale),
+            "form": message_catalogue.form_of(name, locale)}, None
 
 
 @bp.get("")
 @access.require(access.ADMIN)
 def index():
-    """Every message template, marking those an admin changed."""
+    """Every message, grouped by the moment the citizen sees it, marking those changed."""
     changed = {(t.locale, t.name) for t in TemplateText.select(TemplateText.locale,
                                                                 TemplateText.name)}
-    return render_template("dashboard/admin/templates.html", names=template_names(),
+    names = set(template_names())
+    moments = [(moment, [n for n in listed if n in names])
+               for moment, listed in message_catalogue.MOMENTS]
+    grouped = {n for _, listed in moments for n in listed}
+    others = sorted(names - grouped)
+    return render_template("dashboard/admin/templates.html", moments=moments, others=others,
                            locales=messages.LOCALES, changed=changed)
 
 
@@ -79,7 +81,14 @@ def _page(locale, name, body, overridden):
     shown, error = preview(body, locale, name)
     return render_template("dashboard/admin/template_edit.html", locale=locale, name=name,
                            body=body, preview=shown, error=error, overridden=overridden,
-                           original=_file_body(locale, name))
+                           original=_file_body(locale, name),
+                           moment=message_catalogue.moment_of(name),
+                           variables=sorted(_variables(body)))
+
+
+def _variables(body):
+    """The sample values the text uses, shown so admins know what they may write."""
+    return set(re.findall(r"[a-z_]+", body)) & set(SAMPLE)
 
 
 @bp.post("/<locale>/<name>")

@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from ..cases import lifecycle, rules, suggestions
 from ..models import Case, CasePhoto, Department, Staff
 from ..text import display_phone, mask_email
-from . import access, forms, i18n, timeline, uploads
+from . import access, forms, handoff_views, i18n, timeline, uploads
 
 bp = Blueprint("case_views", __name__)
 
@@ -68,7 +68,15 @@ def case_page(code):
         staff_choices=assignable(g.staff) if can_act else [],
         canned=suggestions.canned_for(case, i18n.current_locale()) if can_act else [],
         nearby=suggestions.nearby_open(case) if can_act else [],
-        tile_url=current_app.config.get("MAP_TILE_URL") or "")
+        chat=handoff_views.state(case.citizen, case) if case.citizen else None,
+        map_tiles=map_tiles(current_app.config))
+
+
+def map_tiles(config):
+    """The map's tile URL and attribution (OpenStreetMap's standard tiles unless set; "off"
+    for no map)."""
+    url = config["MAP_TILE_URL"]
+    return {"url": "" if url in ("", "off") else url, "attribution": config["MAP_ATTRIBUTION"]}
 
 
 @bp.post("/cases/<code>/status")
@@ -87,10 +95,18 @@ def change_status(code):
         photo = request.files.get("after_photo")
         photo_url = uploads.save_after_photo(photo) if (
             new == "resolved" and photo and photo.filename) else None
-        lifecycle.change_status(case, new, staff=g.staff, note=forms.text("note") or None,
-                            reason=forms.text("reason") or None, duplicate_of=target,
-                            after_photo_url=photo_url)
+        entry = lifecycle.change_status(case, new, staff=g.staff, note=forms.text("note") or None,
+                                        reason=forms.text("reason") or None,
+                                        duplicate_of=target, after_photo_url=photo_url)
+        words = i18n.labels(i18n.current_locale())
+        forms.done("done_status_sent" if _told(entry) else "done_status",
+                   status=words[f"status_{new}"])
     return _back(case)
+
+
+def _told(entry):
+    """True when the action queued a message to the citizen."""
+    return bool((entry.data or {}).get("messages"))
 
 
 @bp.post("/cases/<code>/assign")
@@ -105,7 +121,14 @@ def assign(code):
         assignee = next((s for s in assignable(g.staff) if s.id == assignee_id), None)
         if (department_id and department is None) or (assignee_id and assignee is None):
             raise forms.FormError("choice")
-        lifecycle.assign(case, staff=g.staff, department=department, assignee=assignee)
+        changes = lifecycle.assign(case, staff=g.staff, department=department,
+                                   assignee=assignee)
+        if changes:
+            who = [i18n.department_name(department)] if "department" in changes else []
+            who += [assignee.name or assignee.username] if "assignee" in changes else []
+            forms.done("done_assigned", to=", ".join(who))
+        else:
+            forms.done("done_nothing_changed")
     return _back(case)
 
 
@@ -115,7 +138,10 @@ def set_priority(code):
     """Change the case's priority."""
     case = access.case_or_404(code, for_action=True)
     with forms.flashing_errors():
-        lifecycle.set_priority(case, forms.choice("priority", rules.PRIORITIES), staff=g.staff)
+        priority = forms.choice("priority", rules.PRIORITIES)
+        lifecycle.set_priority(case, priority, staff=g.staff)
+        forms.done("done_priority",
+                   priority=i18n.labels(i18n.current_locale())[f"priority_{priority}"])
     return _back(case)
 
 
@@ -126,6 +152,7 @@ def add_note(code):
     case = access.case_or_404(code, for_action=True)
     with forms.flashing_errors():
         lifecycle.add_note(case, g.staff, forms.text("body", required=True))
+        forms.done("done_note")
     return _back(case)
 
 
@@ -135,5 +162,6 @@ def reply(code):
     """A public reply to the citizen, sent through the outbox."""
     case = access.case_or_404(code, for_action=True)
     with forms.flashing_errors():
-        lifecycle.reply(case, g.staff, forms.text("body", 1900, required=True))
+        entry = lifecycle.reply(case, g.staff, forms.text("body", 1900, required=True))
+        forms.done("done_reply_sent" if _told(entry) else "done_reply_kept")
     return _back(case)

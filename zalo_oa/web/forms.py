@@ -54,6 +54,17 @@ def flash_refusal(refusal):
     flash([refusal.key, refusal.params] if refusal.params else refusal.key, "error")
 
 
+def flash_error(key, **params):
+    """Tell staff why their action was refused: the label `key`, its blanks filled."""
+    flash([key, params] if params else key, "error")
+
+
+def done(key, **params):
+    """Tell staff on the next page what their action did, in their language: the label `key`
+    with `params` filled in (e.g. done("done_status", status="Đang xử lý"))."""
+    flash([key, params] if params else key, "done")
+
+
 @contextlib.contextmanager
 def flashing_errors():
     """Turn a refused action into a message on the next page instead of an error page.

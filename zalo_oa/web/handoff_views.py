@@ -3,7 +3,7 @@ from flask import Blueprint, abort, g, jsonify, redirect, request, url_for
 
 from ..intake import handoff
 from ..timeutil import format_datetime
-from . import access, forms, timeline
+from . import access, forms, timeline, wording
 
 bp = Blueprint("handoff_views", __name__)
 
@@ -27,7 +27,8 @@ def take_over(code):
     """Take the citizen's conversation from the bot."""
     case = access.case_or_404(code, for_action=True)
     with forms.flashing_errors():
-        handoff.take_over(_citizen_of(case), g.staff, force=forms.checkbox("force"))
+        handoff.take_over(_citizen_of(case), g.staff, force=forms.checkbox("force"), case=case)
+        forms.done("done_taken_over")
     return _back(case)
 
 
@@ -37,6 +38,7 @@ def hand_back(code):
     """Give the conversation back to the bot."""
     case = access.case_or_404(code, for_action=True)
     handoff.hand_back(_citizen_of(case), g.staff)
+    forms.done("done_handed_back")
     return _back(case)
 
 
@@ -46,7 +48,7 @@ def send_message(code):
     """Send what the staff member typed to the citizen they took over (JSON or form)."""
     case = access.case_or_404(code, for_action=True)
     citizen = _citizen_of(case)
-    if citizen.handoff_staff_id != g.staff.id:
+    if not state(citizen, case)["mine"]:
         abort(409)
     try:
         body = forms.text("body", 1900, required=True)
@@ -63,18 +65,27 @@ def send_message(code):
 def chat(code):
     """The conversation on this case as JSON, polled by the case page every two seconds."""
     case = access.case_or_404(code)
-    citizen = case.citizen
     items = [i for i in timeline.for_case(case) if i.kind in CHAT_KINDS][-CHAT_LIMIT:]
+    return jsonify(handoff=state(case.citizen, case), items=[_item_json(i) for i in items])
+
+
+def state(citizen, case):
+    """Who holds the citizen's conversation, and on which case, as the case page shows it.
+
+    `active`: someone holds it on this case; `elsewhere`: the code of the other case it is
+    held on; `mine`: g.staff holds it on this case."""
     holder = citizen.handoff_staff if citizen and citizen.handoff_staff_id else None
-    return jsonify(
-        handoff={"active": holder is not None, "mine": holder is not None
-                 and holder.id == g.staff.id,
-                 "staff": (holder.name or holder.username) if holder else None},
-        items=[_item_json(i) for i in items])
+    if holder is None:
+        return {"active": False, "mine": False, "staff": None, "elsewhere": None}
+    here = citizen.handoff_case_id in (None, case.id)
+    other = None if here else citizen.handoff_case
+    return {"active": here, "mine": here and holder.id == g.staff.id,
+            "staff": holder.name or holder.username,
+            "elsewhere": other.code if other is not None else None}
 
 
 def _item_json(item):
     states = [timeline.delivery_state(m) for m in item.messages]
     return {"id": item.entry.id if item.entry else None, "kind": item.kind,
-            "actor": item.actor, "body": item.body, "at": format_datetime(item.at),
+            "actor": wording.actor(item), "body": item.body, "at": format_datetime(item.at),
             "delivery": [{"state": s, "detail": d} for s, d in states]}

@@ -42,6 +42,16 @@ def current_locale():
     return chosen if chosen in LOCALES else DEFAULT
 
 
+def local_name(thing):
+    """A category's or department's name in the staff's language; "" for None."""
+    if thing is None:
+        return ""
+    return thing.name_en if current_locale() == "en" else thing.name_vi
+
+
+department_name = local_name
+
+
 def deadline(case, now=None):
     """(state, text) of a case's deadline, e.g. ("overdue", "quá hạn 2 ngày"), or (None, "")."""
     soon = current_app.config.get("DUE_SOON_HOURS", 24)
@@ -73,5 +83,6 @@ def init_app(app):
     # Phones are stored 84…: shown "0912 345 678", linked "tel:+84912345678".
     app.jinja_env.filters["phone"] = display_phone
     app.jinja_env.filters["tel"] = tel_href
+    app.jinja_env.filters["local_name"] = local_name
     app.jinja_env.globals["deadline"] = deadline
     app.jinja_env.globals["flashed"] = flashed

@@ -5,11 +5,13 @@ import io
 
 from flask import Blueprint, Response, current_app, g, render_template, request, stream_with_context
 
+from .. import areas
 from ..cases import stats
 from ..models import Case, Category, Department, utcnow
 from ..text import clean_lines, display_phone
 from ..timeutil import format_datetime, to_utc_naive, zone
 from . import access, i18n
+from .case_views import map_tiles
 
 bp = Blueprint("stats_views", __name__)
 
@@ -50,12 +52,19 @@ def page():
     """Charts of how the units are doing, with filters and a map of open cases."""
     filters = parse_filters()
     categories, departments = stats.names(i18n.current_locale())
+    data = stats.summary(filters, utcnow())
     return render_template(
-        "stats/index.html", data=stats.summary(filters, utcnow()), filters=filters,
+        "stats/index.html", data=data, filters=filters,
         args={k: v for k, v in request.args.items() if v}, category_names=categories,
         department_names=departments, categories=list(Category.listed()),
         departments=list(Department.select().order_by(Department.id)),
-        tile_url=current_app.config.get("MAP_TILE_URL") or "")
+        ward_names=ward_names(data), map_tiles=map_tiles(current_app.config))
+
+
+def ward_names(data):
+    """{ward code: name} of the wards the per-area chart names."""
+    codes = {code for week in data["per_area"].values() for code in week if code}
+    return {code: areas.name_of(code) for code in codes}
 
 
 COLUMNS = ("code", "created_at", "category", "department", "status", "priority", "channel",

@@ -31,8 +31,10 @@ function drawMap() {
   if (!el || !window.L) return;
   const at = [parseFloat(el.dataset.lat), parseFloat(el.dataset.lon)];
   const map = window.L.map(el).setView(at, 17);
-  window.L.tileLayer(el.dataset.tiles, { maxZoom: 19 }).addTo(map);
-  window.L.marker(at).addTo(map);
+  window.L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution })
+    .addTo(map);
+  window.L.marker(at, { alt: el.getAttribute("aria-label") || "" }).addTo(map);
+  el.dataset.drawn = "1";
 }
 
 function chatLine(item, labels) {
@@ -54,6 +56,19 @@ function chatLine(item, labels) {
     li.appendChild(state);
   });
   return li;
+}
+
+function showHandoff(state, handoff, tpl) {
+  if (handoff.active) {
+    state.textContent = tpl.by + " " + handoff.staff;
+  } else if (handoff.elsewhere) {
+    const link = document.createElement("a");
+    link.href = handoff.elsewhere + "#chat";
+    link.textContent = handoff.elsewhere;
+    state.replaceChildren(tpl.elsewhere.replace("{staff}", handoff.staff) + " ", link);
+  } else {
+    state.textContent = tpl.bot;
+  }
 }
 
 function followChat() {
@@ -78,7 +93,7 @@ function followChat() {
       last = seen;
       log.replaceChildren(...data.items.map((item) => chatLine(item, labels)));
       log.scrollTop = log.scrollHeight;
-      state.textContent = data.handoff.active ? tpl.by + " " + data.handoff.staff : tpl.bot;
+      showHandoff(state, data.handoff, tpl);
     } catch (err) { /* offline for a moment: the next poll tries again */ }
   };
   poll();

@@ -326,6 +326,7 @@
       if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); $("composer").requestSubmit(); }
     });
     $("photo-input").addEventListener("change", sendPhotos);
+    $("photo-btn").addEventListener("click", () => $("photo-input").click());
     $("location-btn").addEventListener("click", () => { $("location-panel").hidden = !$("location-panel").hidden; });
     $("geo-btn").addEventListener("click", useMyLocation);
     $("location-panel").addEventListener("submit", sendLocation);

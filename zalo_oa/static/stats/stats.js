@@ -1,19 +1,26 @@
 // Statistics page: draws the charts (vendored Chart.js) and the open-case map (vendored Leaflet)
-// from the JSON the server embedded in the page.
+// from the JSON the server embedded in the page. Every label is a word in the staff's language:
+// category, department and ward names, cost classes, weeks as dates.
 (function () {
   "use strict";
-  const COLORS = ["#0068ff", "#2e7d32", "#b26a00", "#c62828", "#6a1b9a", "#00838f", "#5d4037",
-    "#546e7a", "#ad1457", "#9e9d24"];
+  const COLORS = ["#0050c4", "#2a6e2e", "#8a5300", "#b3261e", "#6a1b9a", "#00695c", "#5d4037",
+    "#455a64", "#ad1457", "#827717"];
   const source = document.getElementById("stats-data");
-  if (!source || !window.Chart) return;
+  if (!source) return;
   const page = JSON.parse(source.textContent);
   const data = page.data;
 
   function color(i) { return COLORS[i % COLORS.length]; }
 
+  // "2026-11-02" (a Monday) as the staff read dates: 02/11/2026.
+  function day(iso) {
+    const [y, m, d] = iso.split("-");
+    return `${d}/${m}/${y}`;
+  }
+
   function draw(id, config) {
     const canvas = document.getElementById(id);
-    if (!canvas) return;
+    if (!canvas || !window.Chart) return;
     new window.Chart(canvas, config);
     canvas.dataset.drawn = "1";
   }
@@ -26,18 +33,22 @@
       label: name(key), backgroundColor: color(i),
       data: weeks.map((w) => table[w][key] || 0),
     }));
-    draw(id, { type: "bar", data: { labels: weeks, datasets },
+    draw(id, { type: "bar", data: { labels: weeks.map(day), datasets },
       options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } } });
   }
 
   function department(id) { return page.departments[id] || "—"; }
 
+  if (window.Chart) {
+    window.Chart.defaults.locale = page.locale;  // numbers as 1.234,5 in Vietnamese
+    window.Chart.defaults.color = "#1d2733";
+  }
   weekly("chart-category", data.per_category, (key) => page.categories[key] || key);
-  weekly("chart-area", data.per_area, (key) => key || page.labels.none);
-  weekly("chart-costs", data.costs, (key) => key);
+  weekly("chart-area", data.per_area, (key) => (key ? page.wards[key] || key : page.labels.none));
+  weekly("chart-costs", data.costs, (key) => page.labels.costs[key] || key);
 
   const flow = data.open_vs_closed;
-  draw("chart-open", { type: "line", data: { labels: flow.map((r) => r.week), datasets: [
+  draw("chart-open", { type: "line", data: { labels: flow.map((r) => day(r.week)), datasets: [
     { label: page.labels.opened, data: flow.map((r) => r.opened), borderColor: color(0) },
     { label: page.labels.closed, data: flow.map((r) => r.closed), borderColor: color(1) },
     { label: page.labels.open, data: flow.map((r) => r.open), borderColor: color(2) },
@@ -58,8 +69,12 @@
   const mapEl = document.getElementById("stats-map");
   if (mapEl && window.L) {
     const map = window.L.map(mapEl).setView([10.7769, 106.7009], 12);
-    if (mapEl.dataset.tiles) window.L.tileLayer(mapEl.dataset.tiles, { maxZoom: 19 }).addTo(map);
-    const points = data.map.map((p) => window.L.circleMarker([p.lat, p.lon], { radius: 5 })
+    if (mapEl.dataset.tiles) {
+      window.L.tileLayer(mapEl.dataset.tiles,
+        { maxZoom: 19, attribution: mapEl.dataset.attribution }).addTo(map);
+    }
+    const points = data.map.map((p) => window.L.circleMarker([p.lat, p.lon],
+      { radius: 6, color: COLORS[0] })
       .bindTooltip(`${p.code} · ${page.categories[p.category] || ""}`).addTo(map));
     if (points.length) map.fitBounds(window.L.featureGroup(points).getBounds().pad(0.2));
     mapEl.dataset.points = String(points.length);
