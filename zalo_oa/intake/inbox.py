@@ -53,10 +53,10 @@ def _insert_sql():
     return f"INSERT OR IGNORE INTO {table} ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
 
 
-def record(payload, raw):
-    """Store an event under its dedupe key; return False when it was already recorded."""
+def record(payload, text):
+    """Store an event (`text`: its JSON) under its dedupe key; False when already recorded."""
     params = (events.dedupe_key(payload), payload["event_name"], events.user_id(payload),
-              raw.decode("utf-8"), "pending", InboundEvent.received_at.db_value(utcnow()))
+              text, "pending", InboundEvent.received_at.db_value(utcnow()))
     cursor = database.execute_sql(_insert_sql(), params)
     return cursor.rowcount == 1
 
