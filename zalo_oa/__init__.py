@@ -16,6 +16,7 @@ def create_app(test_config=None):
     app.config["SECRET_KEY"] = settings["SECRET_KEY"] or _stored_secret_key()
     app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
     configure_logging(settings["LOG_LEVEL"])
+    config_module.fence_sandbox(settings)
 
     from . import db, health, intake, open311, timeutil, web
 

@@ -3,12 +3,16 @@ and (for commands that touch data) a schema that is up to date."""
 import click
 
 from .. import create_app, migrations
+from ..config import SettingsError
 from ..db import SchemaTooOld, ensure_connection
 
 
 def app(**overrides):
     """Build the app from the environment (plus `overrides`) and enter its context."""
-    built = create_app(overrides or None)
+    try:
+        built = create_app(overrides or None)
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
     built.app_context().push()
     ensure_connection()
     return built

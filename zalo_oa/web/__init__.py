@@ -2,6 +2,7 @@
 statistics, admin, the public case page and the OA's OAuth callback."""
 from ..models import Alert
 from . import (
+    access,
     admin,
     admin_templates,
     auth,
@@ -26,6 +27,8 @@ def init_app(app):
     i18n.init_app(app)
     # Alerts (a failed OA token refresh pauses sending) show on every page until resolved.
     app.jinja_env.globals["active_alerts"] = lambda: list(Alert.active())
+    # /healthz shows its details to a logged-in admin, and asks here who that is.
+    app.extensions["zalo_oa.current_staff"] = access.current_staff
     for module in (dashboard, case_views, handoff_views, uploads, admin, admin_templates,
                    public, stats_views, partner_keys, broadcast_views, oauth):
         app.register_blueprint(module.bp)
