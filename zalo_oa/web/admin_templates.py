@@ -3,7 +3,7 @@ import jinja2
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from .. import audit
-from ..delivery import messages
+from ..delivery import admin_texts, messages
 from ..delivery.messages import Button
 from ..models import TemplateText, utcnow
 from . import access
@@ -79,7 +79,8 @@ def _page(locale, name, body, overridden):
     shown, error = preview(body, locale, name)
     return render_template("dashboard/admin/template_edit.html", locale=locale, name=name,
                            body=body, preview=shown, error=error, overridden=overridden,
-                           original=_file_body(locale, name))
+                           original=_file_body(locale, name),
+                           variables=sorted(admin_texts.VARIABLES))
 
 
 @bp.post("/<locale>/<name>")
