@@ -1,6 +1,7 @@
 """Staff login: hashed passwords, lockout after repeated failures, the session."""
 import datetime as dt
 import logging
+import re
 import secrets
 
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
@@ -65,9 +66,15 @@ def start_session(staff):
     csrf.new_token()
 
 
+# A path on this site: one leading slash, then no backslash, space or control character
+# (browsers drop tabs and newlines, so "/\t/evil.example" would become "//evil.example").
+_LOCAL_PATH = re.compile(r"/(?![/\\])[^\x00-\x20\x7f\\]*")
+
+
 def safe_next(target):
-    """Only a local path may be the place to go back to after login."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+    """Only a path on this site may be the place to go back to (after login, a language
+    switch); anything else goes to the inbox."""
+    if target and _LOCAL_PATH.fullmatch(target):
         return target
     return url_for("dashboard.index")
 
