@@ -5,6 +5,7 @@ import io
 
 from flask import Blueprint, Response, current_app, g, render_template, request, stream_with_context
 
+from .. import spreadsheet
 from ..cases import stats
 from ..models import Case, Category, Department, utcnow
 from ..timeutil import format_datetime, to_utc_naive, zone
@@ -65,7 +66,7 @@ PII_COLUMNS = ("contact_name", "contact_phone")
 
 def csv_line(values):
     buffer = io.StringIO()
-    csv.writer(buffer).writerow(values)
+    csv.writer(buffer).writerow(spreadsheet.row(values))
     return buffer.getvalue()
 
 
