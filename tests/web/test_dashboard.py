@@ -77,7 +77,7 @@ def test_session_cookie_is_httponly_and_samesite_lax(ctx, client):
 
 
 def test_session_cookie_is_secure_behind_https(make_app):
-    app = make_app(PUBLIC_URL="https://oa.example.gov.vn")
+    app = make_app(SANDBOX=False, PUBLIC_URL="https://oa.example.gov.vn")
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 

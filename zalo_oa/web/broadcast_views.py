@@ -11,6 +11,7 @@ from flask import Blueprint, abort, g, jsonify, redirect, render_template, reque
 from ..broadcasts import audience, audience_query, service
 from ..media import UploadError
 from ..models import Broadcast, Category, utcnow
+from ..text import whole_number
 from ..timeutil import to_utc_naive, zone
 from ..zalo import followers_api
 from ..zalo.errors import ZaloError
@@ -24,10 +25,11 @@ ACTIONS = {"send": service.send_now, "pause": service.pause,
 
 
 def _broadcast(value=None):
-    try:
-        return Broadcast.get_by_id(int(value or request.values.get("id", "")))
-    except (ValueError, Broadcast.DoesNotExist):
+    found = Broadcast.get_or_none(Broadcast.id == whole_number(
+        str(value or request.values.get("id", ""))))
+    if found is None:
         abort(404)
+    return found
 
 
 def _words(name, source):

@@ -4,6 +4,7 @@ import contextlib
 from flask import flash, request
 
 from ..cases.rules import TransitionError
+from ..text import whole_number
 
 
 class FormError(ValueError):
@@ -27,10 +28,10 @@ def integer(name, minimum=None, maximum=None):
     raw = (request.form.get(name) or "").strip()
     if not raw:
         return None
-    try:
-        value = int(raw)
-    except ValueError:
-        raise FormError("error_number") from None
+    value = whole_number(raw.removeprefix("-"))
+    if value is None:
+        raise FormError("error_number")
+    value = -value if raw.startswith("-") else value
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         raise FormError("error_number")
     return value

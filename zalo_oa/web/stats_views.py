@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, g, render_template, request,
 from .. import spreadsheet
 from ..cases import stats
 from ..models import Case, Category, Department, utcnow
+from ..text import whole_number
 from ..timeutil import format_datetime, to_utc_naive, zone
 from . import access, i18n
 
@@ -28,8 +29,7 @@ def _day(name):
 
 
 def _id(name):
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return whole_number(request.args.get(name, ""))
 
 
 def parse_filters():
