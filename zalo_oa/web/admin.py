@@ -92,6 +92,8 @@ def staff_update(staff_id):
             member.password_hash = hash_password(password)
             member.failed_logins, member.locked_until = 0, None
         member.save()
+        if password or not member.active:
+            access.end_sessions(member)  # a reset password or a closed account: sessions end
         audit.record(g.staff, "staff_update", member.username, role=member.role,
                      active=member.active, password_reset=bool(password))
         flash("saved", "ok")
