@@ -14,7 +14,8 @@ OTHER_KINDS = ("sticker", "gif", "audio", "video", "file", "link", "business_car
 
 def on_user_send_text(event):
     message = event.payload.get("message") or {}
-    chat.converse(event.citizen(), dialogue.Text(str(message.get("text") or "")), event.key)
+    chat.converse(event.citizen(), dialogue.Text(str(message.get("text") or "")), event.key,
+                  at=event.at)
 
 
 def on_user_send_image(event):
@@ -26,7 +27,7 @@ def on_user_send_image(event):
         log.warning("event %s: %d photo URL(s) not on the allowed hosts were dropped", event.id,
                     len(urls) - len(taken))
     given = dialogue.Photos(taken) if taken else dialogue.Other("image")
-    chat.converse(event.citizen(), given, event.key)
+    chat.converse(event.citizen(), given, event.key, at=event.at)
 
 
 def _photo_allowed(url):
@@ -37,7 +38,7 @@ def _photo_allowed(url):
 
 
 def on_user_send_location(event):
-    chat.converse(event.citizen(), location_input(event.payload), event.key)
+    chat.converse(event.citizen(), location_input(event.payload), event.key, at=event.at)
 
 
 def location_input(payload):
@@ -60,7 +61,7 @@ def location_input(payload):
 
 def _other(kind):
     def on_other(event):
-        chat.converse(event.citizen(), dialogue.Other(kind), event.key)
+        chat.converse(event.citizen(), dialogue.Other(kind), event.key, at=event.at)
     on_other.__name__ = f"on_user_send_{kind}"
     return on_other
 
