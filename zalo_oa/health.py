@@ -36,8 +36,9 @@ def healthz():
     }
     detailed = may_see_details()
     if detailed:  # the queue counts cost queries: only for those who see them
-        body["events"] = {"pending": InboundEvent.select()
-                          .where(InboundEvent.status == "pending").count()}
+        body["events"] = {status: InboundEvent.select()
+                          .where(InboundEvent.status == status).count()
+                          for status in ("pending", "retry", "parked")}
         body["outbox"] = _outbox_counts()
         body["outbox_resent_after_lost_lease"] = _resent()
     return _answer(body, detailed)
