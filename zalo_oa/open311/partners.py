@@ -16,6 +16,8 @@ from ..models import Case, Category, PartnerKey, utcnow
 
 CHANNEL = "open311"
 MAX_DESCRIPTION = 4000
+MAX_ATTRIBUTE_VALUES = 20
+MAX_ATTRIBUTE_LENGTH = 500
 _ATTRIBUTE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
 
 
@@ -66,7 +68,9 @@ def attributes_of(form):
 
 
 def check_attributes(category, answers):
-    """Required questions answered, list answers among the allowed keys."""
+    """Only the service's own attributes, of bounded size; required questions answered, list
+    answers among the allowed keys."""
+    _check_declared_and_small(category, answers)
     for question in category.questions or []:
         code, given = question["code"], answers.get(question["code"])
         if question.get("required") and given in (None, "", []):
@@ -75,6 +79,21 @@ def check_attributes(category, answers):
         chosen = given if isinstance(given, list) else [given] if given else []
         if keys and any(str(item) not in keys for item in chosen):
             raise Open311Error(400, f"attribute[{code}] has a value that is not allowed")
+
+
+def _check_declared_and_small(category, answers):
+    """400 for an attribute the service does not declare, or one too big to be an answer."""
+    declared = {question["code"] for question in category.questions or []}
+    for code, given in answers.items():
+        if code not in declared:
+            raise Open311Error(400, f"attribute[{code[:64]}] is not an attribute of "
+                                    f"service {category.slug}")
+        values = given if isinstance(given, list) else [given]
+        if len(values) > MAX_ATTRIBUTE_VALUES or any(len(v) > MAX_ATTRIBUTE_LENGTH
+                                                     for v in values):
+            raise Open311Error(400, f"attribute[{code}] is too long (at most "
+                                    f"{MAX_ATTRIBUTE_VALUES} values of "
+                                    f"{MAX_ATTRIBUTE_LENGTH} characters)")
 
 
 def location_of(form):
