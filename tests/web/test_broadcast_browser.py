@@ -1,5 +1,6 @@
 """An operator composes an announcement in headless chromium, previews it and schedules it."""
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import log_in, page, screenshot_on_failure
 from tests.factories import make_staff
@@ -25,7 +26,8 @@ def test_compose_preview_schedule_and_progress(live_server_factory, page, tmp_pa
         page.fill("#body", "Phường Bến Thành cúp nước 8-12h")
         assert page.text_content("#counter") == "31"
         page.fill("input[name=areas]", "26734")
-        page.wait_for_function("document.getElementById('audience-size').textContent === '7'")
+        # A locator wait, not wait_for_function: the page's CSP forbids evaluating strings.
+        expect(page.locator("#audience-size")).to_have_text("7")
         page.click("#preview")
         assert "Phường Bến Thành cúp nước" in page.text_content("#bubble")
         assert page.text_content("#size") == "7"
