@@ -34,13 +34,13 @@ def refuse_nul():
         where = "form"
     if where is None:
         return None
-    log.warning("refused a NUL character in the %s of %s %s from %s", where, request.method,
-                request.path.replace("\x00", "\\0")[:200], request.remote_addr)
+    log.warning("refused a NUL character in the %s of %s %r from %s", where, request.method,
+                request.path[:200], request.remote_addr)
     return jsonify(error=f"the {where} holds a NUL character"), 400
 
 
 def _unstorable(exc):
-    log.error("a value did not fit the database on %s %s (answered 400)", request.method,
+    log.error("a value did not fit the database on %s %r (answered 400)", request.method,
               request.path[:200], exc_info=exc)
     return jsonify(error="a value is out of range or not storable"), 400
 

@@ -28,15 +28,15 @@ IGNORED = (b'{"ignored":true,"ok":true}\n', 200, _JSON)
 
 def refuse(status, reason):
     """A deliberate 4xx with a log line; nothing is stored."""
-    log.warning("webhook refused (%s): %s; from %s, %s bytes", status, reason,
+    log.warning("webhook refused (%s): %r; from %s, %s bytes", status, reason,
                 request.remote_addr, request.content_length)
     return jsonify(error=reason), status
 
 
 def ignore(reason, payload):
     """A validly signed event we acknowledge (so Zalo stops retrying) but do not act on."""
-    log.warning("webhook ignored %s: %s (num_retry=%s)", str(payload.get("event_name"))[:64],
-                reason, request.headers.get("num_retry", "0"))
+    log.warning("webhook ignored %r: %s (num_retry=%r)", str(payload.get("event_name"))[:64],
+                reason, request.headers.get("num_retry", "0")[:8])
     return IGNORED
 
 
@@ -74,8 +74,8 @@ def receive():
     if stale:
         return ignore(stale, payload)
     if not inbox.record(payload, text):
-        log.info("duplicate %s delivery acknowledged (num_retry=%s)", payload["event_name"],
-                 request.headers.get("num_retry", "0"))
+        log.info("duplicate %r delivery acknowledged (num_retry=%r)", payload["event_name"],
+                 request.headers.get("num_retry", "0")[:8])
         return DUPLICATE
     return ACCEPTED
 
