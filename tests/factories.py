@@ -10,9 +10,16 @@ from zalo_oa.models import Case, Citizen, Department, utcnow
 PAYLOADS = Path(__file__).parent / "payloads"
 
 
+# The samples name a real-looking app and OA; the test app is the sandbox's own.
+SAMPLE_IDS = {"3608123456789": "sandbox-app", "3886000111222": "sandbox-oa"}
+
+
 def load_payload(name):
-    """A sample Zalo event from tests/payloads/ as a dict."""
-    return json.loads((PAYLOADS / name).read_text(encoding="utf-8"))
+    """A sample Zalo event from tests/payloads/ as a dict, addressed to the test app's OA."""
+    text = (PAYLOADS / name).read_text(encoding="utf-8")
+    for sample, ours in SAMPLE_IDS.items():
+        text = text.replace(f'"{sample}"', f'"{ours}"')
+    return json.loads(text)
 
 
 PASSWORD = "correct horse battery"

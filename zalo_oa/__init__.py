@@ -16,11 +16,14 @@ def create_app(test_config=None):
     app.config["SECRET_KEY"] = settings["SECRET_KEY"] or _stored_secret_key()
     app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
     configure_logging(settings["LOG_LEVEL"])
+    config_module.fence_sandbox(settings)
 
-    from . import db, health, intake, open311, timeutil, web
+    from . import bad_input, db, health, intake, open311, security_headers, timeutil, web
 
     timeutil.configure(settings["TIMEZONE"])
     db.init_app(app)
+    bad_input.init_app(app)
+    security_headers.init_app(app)
     for package in (intake, health, open311, web):
         package.init_app(app)
     if app.config["SANDBOX"]:

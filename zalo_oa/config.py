@@ -1,6 +1,9 @@
 """Settings: built-in defaults, then the environment (and `.env`), then a test's overrides."""
+import ipaddress
+import logging
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .timeutil import parse_quiet_hours
 
@@ -10,7 +13,10 @@ REFERENCE_DIR = PROJECT_ROOT / "data"
 # ...and where this installation keeps its own files (the SQLite database, media, session key).
 DATA_DIR = Path(os.environ.get("ZALO_OA_DATA_DIR", REFERENCE_DIR))
 
+log = logging.getLogger(__name__)
+
 SANDBOX_PREFIX = "/sandbox"
+DEFAULT_LOCAL_URL = "http://127.0.0.1:5000"
 
 # (setting name, environment variable, default, kind)
 SETTINGS = [
@@ -26,6 +32,8 @@ SETTINGS = [
     ("ZALO_ZNS_BASE", "ZALO_ZNS_BASE", "https://business.openapi.zalo.me", str),
     ("ZALO_HTTP_TIMEOUT", "ZALO_HTTP_TIMEOUT", 10.0, float),
     ("SANDBOX", "ZALO_OA_SANDBOX", False, bool),
+    # Lets the sandbox run beside a public URL that is not loopback (never in production).
+    ("SANDBOX_ALLOW_PUBLIC", "ZALO_OA_SANDBOX_ALLOW_PUBLIC", False, bool),
     ("PUBLIC_URL", "ZALO_OA_PUBLIC_URL", "", str),
     ("SANDBOX_WEBHOOK_URL", "ZALO_OA_SANDBOX_WEBHOOK_URL", "", str),
     ("OPEN311_JURISDICTION", "ZALO_OA_OPEN311_JURISDICTION", "", str),
@@ -55,6 +63,16 @@ SETTINGS = [
     ("QUIET_HOURS", "ZALO_OA_QUIET_HOURS", "22:00-06:00", str),
     ("POLL_SECONDS", "ZALO_OA_POLL_SECONDS", 0.25, float),
     ("WEBHOOK_MAX_BYTES", "ZALO_OA_WEBHOOK_MAX_BYTES", 256 * 1024, int),
+    # Replay window: older events are acknowledged but not acted on (Zalo retries ~1 h late).
+    ("EVENT_MAX_AGE_HOURS", "ZALO_OA_EVENT_MAX_AGE_HOURS", 24, float),
+    # A handler that fails is retried this many times in all (with backoff), then parked.
+    ("EVENT_ATTEMPTS", "ZALO_OA_EVENT_ATTEMPTS", 4, int),
+    # Messages a citizen gets answered per minute; past it one "please wait", then silence.
+    ("CITIZEN_MESSAGES_PER_MINUTE", "ZALO_OA_CITIZEN_MESSAGES_PER_MINUTE", 20, int),
+    # Hosts citizens' photo URLs may point at (https only; a host and its subdomains).
+    ("PHOTO_HOSTS", "ZALO_OA_PHOTO_HOSTS", "zdn.vn,zadn.vn", str),
+    # Shows /healthz details to monitors that send it (Authorization: Bearer <token>).
+    ("HEALTH_TOKEN", "ZALO_OA_HEALTH_TOKEN", "", str),
     ("LOG_LEVEL", "ZALO_OA_LOG_LEVEL", "INFO", str),
 ]
 
@@ -89,6 +107,50 @@ def from_environment(overrides=None):
     return config
 
 
+class SettingsError(ValueError):
+    """Settings the service refuses to start with."""
+
+
+def is_loopback_url(url):
+    """True when `url` names this machine (127.0.0.0/8, ::1 or localhost)."""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return False
+    if host is None:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def fence_sandbox(config):
+    """Refuse the sandbox beside a public URL: it signs events with the configured secret and
+    acts as any citizen. SANDBOX_ALLOW_PUBLIC overrides this, loudly."""
+    if not config.get("SANDBOX"):
+        return
+    exposed = [f"{name}={config[name]}" for name in ("PUBLIC_URL", "SANDBOX_WEBHOOK_URL")
+               if config.get(name) and not is_loopback_url(config[name])]
+    if not exposed:
+        return
+    if not config.get("SANDBOX_ALLOW_PUBLIC"):
+        raise SettingsError(
+            f"ZALO_OA_SANDBOX is on but {', '.join(exposed)} is not a loopback address: the "
+            "sandbox is for the demo and tests only. Unset ZALO_OA_SANDBOX (or, for a demo "
+            "on a private network only, set ZALO_OA_SANDBOX_ALLOW_PUBLIC=1).")
+    log.warning("SANDBOX ON BESIDE A PUBLIC URL (%s) because ZALO_OA_SANDBOX_ALLOW_PUBLIC is "
+                "set: anyone who reaches this machine's loopback can act as any citizen. "
+                "Never run this way in production.", ", ".join(exposed))
+
+
+def public_base(config):
+    """This service's own base URL: PUBLIC_URL, else the local default (never a Host header)."""
+    return (config.get("PUBLIC_URL") or DEFAULT_LOCAL_URL).rstrip("/")
+
+
 def card_image_url(config):
     """The picture on cards that need one (Zalo's request_user_info): a setting, else ours."""
     if config.get("CARD_IMAGE_URL"):
@@ -98,8 +160,7 @@ def card_image_url(config):
 
 def sandbox_base(config):
     """The sandbox's URL as this service reaches it over HTTP."""
-    public = (config.get("PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/")
-    return public + SANDBOX_PREFIX
+    return public_base(config) + SANDBOX_PREFIX
 
 
 def apply_sandbox_defaults(config):

@@ -76,6 +76,9 @@ class Staff(BaseModel):
     # Set on an account whose password was handed out (the demo's first admin): the dashboard
     # asks for a new one before anything else.
     must_change_password = pw.BooleanField(default=False)
+    # Part of every session's mark: raising it (logout, password reset, deactivation) ends
+    # the account's sessions on the server, whatever cookies are still around.
+    session_version = pw.IntegerField(default=0)
 
 
 class Citizen(BaseModel):
@@ -104,6 +107,9 @@ class Citizen(BaseModel):
     # staff hand the conversation back. Deferred (case refers to citizen too): no constraint.
     handoff_case = pw.DeferredForeignKey("Case", null=True, backref="+")
     created_at = pw.DateTimeField(default=utcnow)
+    # The flood throttle: when this minute's burst of messages began, and how many so far.
+    burst_started_at = pw.DateTimeField(null=True)
+    burst_count = pw.IntegerField(default=0)
 
 
 class Conversation(BaseModel):
@@ -197,6 +203,9 @@ class InboundEvent(BaseModel):
     received_at = pw.DateTimeField(default=utcnow)
     handled_at = pw.DateTimeField(null=True)
     error = pw.TextField(null=True)
+    # A failed handler is retried (status "retry", at next_try_at) a few times, then parked.
+    attempts = pw.IntegerField(default=0)
+    next_try_at = pw.DateTimeField(null=True)
 
     class Meta:
         indexes = ((("status", "zalo_user_id", "id"), False),)
@@ -253,6 +262,9 @@ class OutboxMessage(BaseModel):
     sent_at = pw.DateTimeField(null=True)
     delivered_at = pw.DateTimeField(null=True)
     seen_at = pw.DateTimeField(null=True)
+    # Times a lease that ran out (its sender died mid-send) was taken over: each may have
+    # reached the citizen twice.
+    resends = pw.IntegerField(default=0)
 
     class Meta:
         indexes = ((("status", "due_at"), False), (("zalo_user_id", "status", "due_at"), False),

@@ -22,6 +22,23 @@ def contains_phrase(folded_text, folded_phrase):
     return f" {folded_phrase} " in f" {folded_text} "
 
 
+# The largest whole number both databases take (an SQLite integer, a PostgreSQL bigint).
+MAX_WHOLE_NUMBER = 2**63 - 1
+
+
+def whole_number(raw, maximum=MAX_WHOLE_NUMBER):
+    """`raw` as an int when it is plain ASCII digits no larger than `maximum`, else None.
+
+    str.isdigit() alone lets "²" and other scripts' digits through, and int() takes numbers
+    too large for any database column.
+    """
+    raw = raw.strip() if isinstance(raw, str) else ""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(maximum)):
+        return None
+    value = int(raw)
+    return value if value <= maximum else None
+
+
 def normalize_phone(raw):
     """Return a Vietnamese phone number as 84XXXXXXXXX, or None when it does not look like one."""
     digits = re.sub(r"\D", "", raw or "")

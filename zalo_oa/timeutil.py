@@ -39,9 +39,9 @@ def from_epoch_ms(value):
     """Zalo's epoch-milliseconds string as naive UTC, or None if it is not a number."""
     try:
         seconds = int(str(value)) / 1000
-    except (TypeError, ValueError):
+        return dt.datetime.fromtimestamp(seconds, dt.UTC).replace(tzinfo=None)
+    except (TypeError, ValueError, OverflowError, OSError):  # not a number, or out of range
         return None
-    return dt.datetime.fromtimestamp(seconds, dt.UTC).replace(tzinfo=None)
 
 
 def add_working_days(start_utc_naive, days):

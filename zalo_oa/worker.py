@@ -13,12 +13,13 @@ from .cases import followups
 from .db import ensure_connection
 from .delivery.clients import make_sender
 from .delivery.dispatcher import Dispatcher
-from .intake import chat
+from .intake import chat, inbox
 from .zalo import tokens
 
 log = logging.getLogger(__name__)
 
 TOKEN_CHECK_SECONDS = 600
+PRUNE_SECONDS = 600
 
 
 class Jobs:
@@ -50,6 +51,11 @@ class Jobs:
     def token(self):
         tokens.refresh_if_due(self.app.config)
 
+    def prune_events(self):
+        """Forget handled webhook events older than the replay window (the dedupe table)."""
+        if inbox.prune():
+            log.info("old handled events pruned")
+
     def heartbeat(self):
         heartbeat.beat(self.name)
 
@@ -58,6 +64,7 @@ class Jobs:
         return [(self.events, self.app.config["POLL_SECONDS"]), (self.followups, 5),
                 (self.broadcast_job, 5),
                 (self.drafts, 30), (self.token, TOKEN_CHECK_SECONDS),
+                (self.prune_events, PRUNE_SECONDS),
                 (self.heartbeat, heartbeat.HEARTBEAT_SECONDS)]
 
     def run(self, job):

@@ -219,3 +219,36 @@ def test_a_stale_lease_is_taken_over_after_a_crash(server, citizen):
     assert outbox.claim_due() == []  # leased: another sender must not take it
     later = utcnow() + dt.timedelta(seconds=server.app.config["SEND_LEASE_SECONDS"] + 1)
     assert [m.id for m in outbox.claim_due(now=later)] == [message.id]
+
+
+def test_each_takeover_of_a_lost_lease_is_counted_and_shown_on_healthz(server, citizen):
+    message = push(citizen)
+    outbox.claim_due()
+    later = utcnow() + dt.timedelta(seconds=server.app.config["SEND_LEASE_SECONDS"] + 1)
+    assert [m.id for m in outbox.claim_due(now=later)] == [message.id]
+    assert row(message).resends == 1 and row(message).attempts == 2
+    server.app.config["HEALTH_TOKEN"] = "t"
+    health = requests.get(f"{server.url}/healthz", headers={"Authorization": "Bearer t"},
+                          timeout=5).json()
+    assert health["outbox_resent_after_lost_lease"] == 1
+
+
+def test_a_lost_lease_with_zalos_message_id_recorded_is_not_sent_again(server, citizen):
+    message = push(citizen)
+    outbox.claim_due()
+    OutboxMessage.update(zalo_message_id="zalo-1").where(OutboxMessage.id == message.id).execute()
+    later = utcnow() + dt.timedelta(seconds=server.app.config["SEND_LEASE_SECONDS"] + 1)
+    assert outbox.claim_due(now=later) == []
+    assert row(message).status == "sent" and row(message).resends == 0
+
+
+def test_a_second_sender_finishing_keeps_the_first_message_id(server, citizen, sender, caplog):
+    message = push(citizen)
+    [first] = outbox.claim_due()
+    later = utcnow() + dt.timedelta(seconds=server.app.config["SEND_LEASE_SECONDS"] + 1)
+    [second] = outbox.claim_due(now=later)
+    sender.send(second)
+    sent_id = row(message).zalo_message_id
+    route = sender.route(first, citizen)
+    outbox.mark_sent(first, route, "a-later-id")
+    assert row(message).zalo_message_id == sent_id and "sent twice" in caplog.text

@@ -290,15 +290,14 @@ def test_a_single_value_question_answered_twice_is_refused(client, key, ctx):
     assert Case.select().count() == 0
 
 
-def test_answers_to_undeclared_codes_are_kept_whole(client, key, ctx):
+def test_answers_to_undeclared_codes_are_refused_not_stored(client, key, ctx):
     with_questions()
-    created = post(client, api_key=key, service_code="roads", lat="10.7", long="106.7",
+    refused = post(client, api_key=key, service_code="roads", lat="10.7", long="106.7",
                    **{"attribute[SIZE]": "small", "attribute[LANES]": "2",
-                      "attribute[uprn]": "1002", "attribute[tags]": ["a", "b"]})
-    assert created.status_code == 201
-    case = Case.get(Case.code == created.get_json()[0]["service_request_id"])
-    assert case.attributes == {"SIZE": "small", "LANES": ["2"], "uprn": "1002",
-                               "tags": ["a", "b"]}
+                      "attribute[uprn]": "1002"})
+    assert refused.status_code == 400
+    assert "attribute[uprn]" in refused.get_json()[0]["description"]
+    assert not Case.select().exists()
 
 
 def test_phones_are_stored_in_one_form_and_foreign_ones_as_given(client, key, ctx):

@@ -172,11 +172,10 @@ def test_signed_request_signs_the_exact_bytes_sent():
                                                                  "secret")
 
 
-def test_webhook_url_prefers_explicit_setting_then_public_url_then_host():
-    assert delivery.webhook_url({"SANDBOX_WEBHOOK_URL": "http://w/h"}, "http://h/") == "http://w/h"
-    assert delivery.webhook_url({"PUBLIC_URL": "https://p/"}, "http://h/") == \
-        "https://p/webhook/zalo"
-    assert delivery.webhook_url({}, "http://h/") == "http://h/webhook/zalo"
+def test_webhook_url_is_the_setting_then_public_url_never_a_host_header():
+    assert delivery.webhook_url({"SANDBOX_WEBHOOK_URL": "http://w/h"}) == "http://w/h"
+    assert delivery.webhook_url({"PUBLIC_URL": "https://p/"}) == "https://p/webhook/zalo"
+    assert delivery.webhook_url({}) == "http://127.0.0.1:5000/webhook/zalo"
 
 
 BUTTON = {"title": "Có", "type": "oa.query.show", "payload": "#yes"}

@@ -1,6 +1,7 @@
 """An operator composes an announcement in headless chromium, picking wards by name, previews it
 and schedules it."""
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import check_page, log_in, screenshot_on_failure
 from tests.factories import make_staff
@@ -27,14 +28,14 @@ def test_compose_by_ward_name_preview_schedule_and_progress(live_server_factory,
         # A misspelt ward is named back with the ward it may be.
         page.fill("#area-search", "Bến Thàng")
         page.press("#area-search", "Enter")
-        page.wait_for_function(
-            "document.getElementById('audience-unknown').textContent.includes('Phường Bến Thành')")
+        # Locator waits, not wait_for_function: the page's CSP forbids evaluating strings.
+        expect(page.locator("#audience-unknown")).to_contain_text("Phường Bến Thành")
         page.click("#area-chips button")  # take it out again
         # Picking from the ward list (the browser's own search) adds a chip; the size follows.
         page.fill("#area-search", "Phường Bến Thành")
         page.dispatch_event("#area-search", "change")
         page.locator("#area-chips li", has_text="Phường Bến Thành").wait_for()
-        page.wait_for_function("document.getElementById('audience-size').textContent === '7'")
+        expect(page.locator("#audience-size")).to_have_text("7")
         assert page.input_value("#area-search") == ""
         page.fill("#topic-filter", "cây")
         assert page.is_visible("#topic-list label:has-text('Cây xanh')")

@@ -48,7 +48,7 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(ctx, client):
     locked = Staff.get(Staff.username == "lan")
     assert locked.locked_until > utcnow() + dt.timedelta(minutes=14)
     response = login(client)
-    assert response.status_code == 429 and "15" in response.get_data(as_text=True)
+    assert response.status_code == 401 and "15" in response.get_data(as_text=True)
     Staff.update(locked_until=utcnow() - dt.timedelta(seconds=1)).execute()
     assert login(client).status_code == 302
 
@@ -77,7 +77,7 @@ def test_session_cookie_is_httponly_and_samesite_lax(ctx, client):
 
 
 def test_session_cookie_is_secure_behind_https(make_app):
-    app = make_app(PUBLIC_URL="https://oa.example.gov.vn")
+    app = make_app(SANDBOX=False, PUBLIC_URL="https://oa.example.gov.vn")
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 

@@ -13,6 +13,7 @@ import logging
 import peewee
 from flask import current_app
 
+from .. import spreadsheet
 from ..config import card_image_url
 from ..db import database
 from ..delivery import window
@@ -316,5 +317,5 @@ def failures_csv(broadcast):
              .where(_of(broadcast) & OutboxMessage.status.in_((*FAILED, "skipped")))
              .order_by(OutboxMessage.id).tuples())
     for row in query.iterator():
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow(spreadsheet.row("" if value is None else value for value in row))
     return out.getvalue()

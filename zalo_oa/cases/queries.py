@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from peewee import fn
 
 from ..models import Case, Category, Citizen
-from ..text import normalize_phone
+from ..text import normalize_phone, whole_number
 from . import rules
 
 SORTS = ("newest", "oldest", "due")
@@ -36,10 +36,7 @@ class Filters:
 
 
 def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return whole_number(value)
 
 
 def _choice(value, choices):
@@ -120,14 +117,16 @@ def decode_cursor(sort, cursor):
     if not cursor:
         return None
     if sort != "due":
-        return (None, int(cursor)) if cursor.isdigit() else None
+        case_id = whole_number(cursor)
+        return (None, case_id) if case_id is not None else None
     stamp, _, case_id = cursor.partition(".")
-    if not case_id.isdigit():
+    case_id = whole_number(case_id)
+    if case_id is None:
         return None
     if stamp == "~":
-        return None, int(case_id)
+        return None, case_id
     try:
-        return dt.datetime.strptime(stamp, "%Y%m%d%H%M%S%f"), int(case_id)
+        return dt.datetime.strptime(stamp, "%Y%m%d%H%M%S%f"), case_id
     except ValueError:
         return None
 

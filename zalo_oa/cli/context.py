@@ -10,6 +10,7 @@ import os
 import click
 
 from .. import config, create_app, migrations
+from ..config import SettingsError
 from ..db import SchemaTooOld, ensure_connection
 
 # What an operator reads for a refusal; a code not listed here is shown as "refused: <code>".
@@ -50,7 +51,10 @@ def demo_overrides(overrides):
 def app(**overrides):
     """Build the app from the environment (plus `overrides`) and enter its context."""
     config.load_dotenv_file()
-    built = create_app({**demo_overrides(overrides), **overrides} or None)
+    try:
+        built = create_app({**demo_overrides(overrides), **overrides} or None)
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
     built.app_context().push()
     ensure_connection()
     return built

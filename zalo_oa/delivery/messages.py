@@ -1,4 +1,8 @@
-"""Renders message templates (templates/messages/<locale>/) into Zalo `cs` message payloads."""
+"""Renders message templates (templates/messages/<locale>/) into Zalo `cs` message payloads.
+
+The files are ours; an admin's edit of one (TemplateText) is untrusted text (admin_texts): it
+is checked when saved, and when it fails at render time the file's text is used instead.
+"""
 import json
 import logging
 import time
@@ -12,6 +16,7 @@ import peewee
 
 from ..db import database
 from ..models import TemplateText
+from . import admin_texts
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +80,8 @@ def render_text(name, params, locale):
     override = _override(_locale(locale), name)
     if override is not None:
         try:
-            return fit_text(override.render(L=labels(locale), **params).strip())
-        except jinja2.TemplateError:
+            return fit_text(admin_texts.render(override, labels(locale), params).strip())
+        except jinja2.TemplateError:  # an admin's text fails closed: the file is used
             log.exception("template override %s/%s failed; using the file", locale, name)
     template = _env.get_template(f"{_locale(locale)}/{name}.txt")
     text = template.render(L=labels(locale), **params).strip()
@@ -84,8 +89,10 @@ def render_text(name, params, locale):
 
 
 def render_string(body, params, locale):
-    """Render a template body given as text (an admin's draft) the way render_text would."""
-    return fit_text(_env.from_string(body).render(L=labels(locale), **params).strip())
+    """Render an admin's draft the way render_text renders a saved one (jinja2.TemplateError
+    for anything refused or failing)."""
+    template = admin_texts.compile_text(body)
+    return fit_text(admin_texts.render(template, labels(locale), params).strip())
 
 
 # --- admin overrides (TemplateText rows), cached per process -------------------------------
@@ -120,9 +127,10 @@ def _compile_overrides(rows):
     compiled = {}
     for row in rows:
         try:
-            compiled[(row.locale, row.name)] = _env.from_string(row.body)
-        except jinja2.TemplateError:
-            log.exception("template override %s/%s does not compile", row.locale, row.name)
+            compiled[(row.locale, row.name)] = admin_texts.compile_text(row.body)
+        except jinja2.TemplateError as exc:
+            log.error("template override %s/%s refused (%s); using the file", row.locale,
+                      row.name, exc)
     return compiled
 
 

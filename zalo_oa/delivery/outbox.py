@@ -98,24 +98,41 @@ def claim_due(limit=50, now=None, lease_seconds=None, exclude_users=(), stale=Tr
 
     A recipient's next message is only leased once the one before it is settled, so messages
     reach each citizen in order even with many senders. A lease whose sender died is taken
-    over when it runs out (that message may then arrive twice: the price of never losing it);
-    `stale=False` skips looking for those, for callers that look only now and then.
+    over when it runs out (that message may then arrive twice: the price of never losing it;
+    each takeover is counted in `resends`, shown on /healthz), unless Zalo's message id was
+    recorded for it, which proves it was sent; `stale=False` skips looking for those, for
+    callers that look only now and then.
     """
     now = now or utcnow()
     lease = dt.timedelta(seconds=lease_seconds or current_app.config["SEND_LEASE_SECONDS"])
     with write_transaction():
-        rows = _claimable(now, limit, exclude_users, stale)
+        rows = _settle_sent_leases(_claimable(now, limit, exclude_users, stale))
         if not rows:
             return []
         ids = [row.id for row in rows]
+        taken_over = peewee.Case(None, ((OutboxMessage.status == "sending",
+                                         OutboxMessage.resends + 1),), OutboxMessage.resends)
         (OutboxMessage.update(status="sending", claimed_until=now + lease,
-                              attempts=OutboxMessage.attempts + 1)
+                              attempts=OutboxMessage.attempts + 1, resends=taken_over)
          .where(OutboxMessage.id.in_(ids)).execute())
     for row in rows:
         if row.status == "sending":
-            log.warning("message %s: lease ran out in a sender; sending again", row.id)
+            log.warning("message %s: lease ran out in a sender; sending again (it may arrive "
+                        "twice)", row.id)
+            row.resends += 1
         row.status, row.attempts = "sending", row.attempts + 1
     return rows
+
+
+def _settle_sent_leases(rows):
+    """Leases that ran out after Zalo's message id was recorded were sent: mark them so rather
+    than send again; return the other rows."""
+    sent = [row for row in rows if row.status == "sending" and row.zalo_message_id]
+    if sent:
+        (OutboxMessage.update(status="sent", claimed_until=None,
+                              sent_at=peewee.fn.COALESCE(OutboxMessage.sent_at, utcnow()))
+         .where(OutboxMessage.id.in_([row.id for row in sent])).execute())
+    return [row for row in rows if row not in sent]
 
 
 def _claimable(now, limit, exclude_users, stale):
@@ -165,8 +182,17 @@ def settle(message, status, **fields):
 
 
 def mark_sent(message, route, zalo_message_id):
-    settle(message, "sent", sent_at=utcnow(), last_error=None, channel=route.channel,
-           cost_class=route.cost_class, zalo_message_id=zalo_message_id or None)
+    """Record a send Zalo accepted, with its message id. When a sender whose lease was taken
+    over finishes too, the message went twice: the first id is kept, the repeat logged."""
+    fields = {"status": "sent", "sent_at": utcnow(), "last_error": None, "claimed_until": None,
+              "channel": route.channel, "cost_class": route.cost_class}
+    first_time = (OutboxMessage.update(zalo_message_id=zalo_message_id or None, **fields)
+                  .where((OutboxMessage.id == message.id)
+                         & OutboxMessage.zalo_message_id.is_null()).execute())
+    if not first_time:
+        log.warning("message %s was sent twice (the repeat has Zalo id %s)", message.id,
+                    zalo_message_id or "-")
+        OutboxMessage.update(**fields).where(OutboxMessage.id == message.id).execute()
 
 
 def retry_later(message, reason, due_at=None, counts=True):

@@ -57,8 +57,9 @@ class Sender:
         except ZaloError as exc:
             self._failed(message, citizen, route, exc)
             return
-        self.limiter.succeeded()
+        # Zalo's message id is written before anything else happens in this sender.
         outbox.mark_sent(message, route, str(data.get("message_id") or data.get("msg_id") or ""))
+        self.limiter.succeeded()
 
     def route(self, message, citizen, window_closed=False):
         """The way this message can go now."""

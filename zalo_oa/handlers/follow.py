@@ -7,7 +7,7 @@ def on_follow(event):
     citizen = event.citizen()
     (Citizen.update(is_follower=True, followed_at=event.at, unfollowed_at=None)
      .where(Citizen.id == citizen.id).execute())
-    chat.welcome(citizen, event.key)
+    chat.welcome(citizen, event.key, at=event.at)
 
 
 def on_unfollow(event):
@@ -17,7 +17,7 @@ def on_unfollow(event):
 
 
 def on_user_click_chatnow(event):
-    chat.welcome(event.citizen(), event.key)
+    chat.welcome(event.citizen(), event.key, at=event.at)
 
 
 HANDLERS = {"follow": on_follow, "unfollow": on_unfollow,

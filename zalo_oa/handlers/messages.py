@@ -1,6 +1,10 @@
 """user_send_*: what a citizen sends becomes one input of the guided dialogue."""
 import logging
 
+from flask import current_app
+
+from .. import links
+from ..config import public_base
 from ..intake import chat, dialogue, events
 
 log = logging.getLogger(__name__)
@@ -10,19 +14,31 @@ OTHER_KINDS = ("sticker", "gif", "audio", "video", "file", "link", "business_car
 
 def on_user_send_text(event):
     message = event.payload.get("message") or {}
-    chat.converse(event.citizen(), dialogue.Text(str(message.get("text") or "")), event.key)
+    chat.converse(event.citizen(), dialogue.Text(str(message.get("text") or "")), event.key,
+                  at=event.at)
 
 
 def on_user_send_image(event):
     urls = tuple(a["payload"]["url"] for a in events.attachments(event.payload)
                  if a.get("type") == "image" and isinstance(a.get("payload"), dict)
                  and a["payload"].get("url"))
-    given = dialogue.Photos(urls) if urls else dialogue.Other("image")
-    chat.converse(event.citizen(), given, event.key)
+    taken = tuple(url for url in urls if _photo_allowed(url))
+    if len(taken) < len(urls):
+        log.warning("event %s: %d photo URL(s) not on the allowed hosts were dropped", event.id,
+                    len(urls) - len(taken))
+    given = dialogue.Photos(taken) if taken else dialogue.Other("image")
+    chat.converse(event.citizen(), given, event.key, at=event.at)
+
+
+def _photo_allowed(url):
+    """Only https on Zalo's CDN (ZALO_OA_PHOTO_HOSTS); with the sandbox, its own photos too."""
+    config = current_app.config
+    own = public_base(config) if config["SANDBOX"] else None
+    return links.photo_url_allowed(url, links.host_list(config["PHOTO_HOSTS"]), own)
 
 
 def on_user_send_location(event):
-    chat.converse(event.citizen(), location_input(event.payload), event.key)
+    chat.converse(event.citizen(), location_input(event.payload), event.key, at=event.at)
 
 
 def location_input(payload):
@@ -45,7 +61,7 @@ def location_input(payload):
 
 def _other(kind):
     def on_other(event):
-        chat.converse(event.citizen(), dialogue.Other(kind), event.key)
+        chat.converse(event.citizen(), dialogue.Other(kind), event.key, at=event.at)
     on_other.__name__ = f"on_user_send_{kind}"
     return on_other
 

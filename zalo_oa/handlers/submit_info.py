@@ -35,7 +35,7 @@ def on_user_submit_info(event):
     citizens.save_shared_info(citizen, name, phone, address)
     subscriptions.area_from_shared_info(citizen, shared_ward(event.payload),
                                         current_app.config["PROVINCE_CODE"])
-    chat.converse(citizen, dialogue.Contact(name, phone), event.key)
+    chat.converse(citizen, dialogue.Contact(name, phone), event.key, at=event.at)
 
 
 HANDLERS = {"user_submit_info": on_user_submit_info}

@@ -4,12 +4,13 @@ import logging
 
 from flask import current_app
 
+from .. import alerts
 from ..cases import feedback, lifecycle, params
 from ..db import database
 from ..delivery.messages import Button, Reply
 from ..delivery.outbox import queue_replies
 from ..models import Case, Category, Citizen, Conversation, TimelineEntry, utcnow
-from . import dialogue, handoff, prompts
+from . import dialogue, handoff, prompts, throttle
 from .subscriptions import SUBSCRIPTION_EFFECTS
 
 log = logging.getLogger(__name__)
@@ -27,15 +28,19 @@ def context_for(citizen):
                             current_app.config["PROVINCE_CODE"])
 
 
-def converse(citizen, event, key, now=None):
-    """Feed one citizen input to the dialogue; queue the replies under dedupe key `key`.
+def converse(citizen, event, key, now=None, at=None):
+    """Feed one citizen input (sent at `at`) to the dialogue; queue the replies under dedupe
+    key `key`.
 
     While a staff member has taken over the conversation the bot stays silent and the input
-    goes on the case it was taken over from, for staff to read.
+    goes on the case it was taken over from, for staff to read. A citizen flooding the OA is
+    not answered past the per-minute limit (the input stays recorded as its event).
     """
     if citizen.handoff_staff_id is not None:
         return _record_for_staff(citizen, event)
     now = now or utcnow()
+    if not admitted(citizen, at or now, key):
+        return None
     state, _ = Conversation.get_or_create(citizen=citizen)
     ctx = context_for(citizen)
     outcome = dialogue.step(state.draft, event, ctx)
@@ -135,9 +140,31 @@ def _case_list(citizen):
     return Reply("case_list", {"cases": listed, "more": max(total - CASES_LISTED, 0)})
 
 
-def welcome(citizen, key):
-    """Greet a new follower."""
-    queue_replies(citizen, prompts.welcome(context_for(citizen)), key=key)
+def welcome(citizen, key, at=None):
+    """Greet a new follower (unless they are flooding the OA)."""
+    if admitted(citizen, at or utcnow(), key):
+        queue_replies(citizen, prompts.welcome(context_for(citizen)), key=key)
+
+
+def admitted(citizen, at, key):
+    """Count one message of the citizen's minute; False when it must not be answered. The
+    first one past the limit gets a "please wait" and raises a staff alert."""
+    limit = current_app.config["CITIZEN_MESSAGES_PER_MINUTE"]
+    burst, verdict, calmed = throttle.admit(
+        throttle.Burst(citizen.burst_started_at, citizen.burst_count or 0), at, limit)
+    (Citizen.update(burst_started_at=burst.started_at, burst_count=burst.count)
+     .where(Citizen.id == citizen.id).execute())
+    citizen.burst_started_at, citizen.burst_count = burst.started_at, burst.count
+    alert = f"citizen_flood:{citizen.zalo_user_id}"
+    if calmed:
+        alerts.resolve(alert)
+    if verdict == throttle.WARN:
+        log.warning("citizen %s sent more than %d messages in a minute: answers paused",
+                    citizen.id, limit)
+        alerts.raise_alert(alert, f"Zalo user {citizen.zalo_user_id}: more than {limit} "
+                                  "messages in a minute")
+        queue_replies(citizen, [Reply("slow_down")], key=key)
+    return verdict == throttle.ANSWER
 
 
 def remind_idle_drafts(now=None):

@@ -1,7 +1,10 @@
 """Facts about a Zalo event payload that do not depend on which handler takes it (pure)."""
+import re
 
 from ..timeutil import from_epoch_ms
 
+# Zalo's ids are about 20 digits; the columns that keep them hold 64 characters.
+MAX_ID_LENGTH = 64
 # Events that count as an interaction for Zalo's 7-day messaging window.
 INTERACTIONS = {"follow", "user_click_chatnow", "user_submit_info"}
 # Events where the OA is the sender and the citizen the recipient.
@@ -63,6 +66,66 @@ def problem(payload):
         "follow", "unfollow", "user_submit_info", "user_click_chatnow")
     if needs_user and not user_id(payload):
         return f"{name} names no user"
+    if len(user_id(payload) or "") > MAX_ID_LENGTH:
+        return "the user id is too long"
     if name.startswith("user_send_") and not isinstance(payload.get("message"), dict):
         return f"{name} has no message"
+    return None
+
+
+# --- what the webhook checks once the MAC matched -------------------------------------------
+
+# Zalo's payloads nest four or five levels; far deeper is no Zalo event.
+MAX_DEPTH = 16
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class Unreadable(ValueError):
+    """A signed body whose content cannot be stored or handled (answered 400)."""
+
+
+def cleaned(value, depth=0):
+    """`value` with NUL characters removed from every string (PostgreSQL text cannot hold
+    them); Unreadable for lone surrogates (not text) or nesting deeper than MAX_DEPTH."""
+    if depth > MAX_DEPTH:
+        raise Unreadable("the body is nested too deeply")
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            raise Unreadable("the body holds a lone surrogate (not text)")
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {cleaned(k, depth + 1): cleaned(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [cleaned(v, depth + 1) for v in value]
+    return value
+
+
+def oa_party(payload):
+    """The OA id the event names: `oa_id`, the sender of OA-side events, else the recipient."""
+    if payload.get("oa_id"):
+        return str(payload["oa_id"])
+    name = str(payload.get("event_name", ""))
+    if name in OA_SENT or name.startswith("oa_"):
+        return _id(payload.get("sender"))
+    return _id(payload.get("recipient"))
+
+
+def foreign(payload, app_id, oa_id):
+    """Why this event is for another app or OA than ours, or None when it is ours."""
+    given_app = payload.get("app_id")
+    if app_id and given_app not in (None, "") and str(given_app) != app_id:
+        return f"app_id {str(given_app)[:40]!r} is not ours"
+    given_oa = oa_party(payload)
+    if oa_id and given_oa is not None and given_oa != oa_id:
+        return f"OA {given_oa[:40]!r} is not ours"
+    return None
+
+
+def outside_window(timestamp_ms, now_ms, max_age_ms, max_ahead_ms):
+    """Why an event sent at `timestamp_ms` is too old (a replay) or too far ahead, or None."""
+    age = now_ms - int(timestamp_ms)
+    if age > max_age_ms:
+        return f"sent {age // 60_000} minutes ago, older than the replay window"
+    if age < -max_ahead_ms:
+        return f"timestamp {-age // 1000} s in the future"
     return None

@@ -4,6 +4,7 @@ Nothing here reads a reporter's personal data: a request shows what was reported
 how far it got, never who reported it.
 """
 import json
+import re
 import xml.etree.ElementTree as ET
 
 from ..cases.rules import OPEN_STATUSES
@@ -12,6 +13,9 @@ from ..timeutil import to_local
 
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
+# Characters XML 1.0 forbids (most C0 controls, lone surrogates, U+FFFE/FFFF): one of them in
+# a citizen's text would make the whole feed unreadable for every consumer.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # The element each list's items get in XML (the spec's names).
 ITEM_TAGS = {"services": "service", "service_requests": "request", "errors": "error",
              "attributes": "attribute", "values": "value", "endpoints": "endpoint",
@@ -112,5 +116,10 @@ def _element(tag, value):
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     elif value is not None:
-        element.text = str(value)
+        element.text = xml_text(str(value))
     return element
+
+
+def xml_text(text):
+    """`text` without the characters XML 1.0 cannot carry."""
+    return _NOT_XML.sub("", text)

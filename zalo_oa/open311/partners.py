@@ -23,6 +23,8 @@ MAX_NAME = 255
 MAX_PHONE = 32
 MAX_EMAIL = 254
 MAX_PHOTOS = 10
+MAX_ATTRIBUTE_VALUES = 20
+MAX_ATTRIBUTE_LENGTH = 500
 _ATTRIBUTE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
 _UPLOAD = re.compile(r"^(media|photo(\d+))$")
 # One @, a dotted domain, and nothing that would change a mailto: link (?, &, <, >, ").
@@ -73,8 +75,8 @@ def check_jurisdiction(value):
 def attributes_of(form, category):
     """The answers by code, every value kept: a list for a `multivaluelist` question
     (FixMyStreet repeats `attribute[code]` once per ticked box), one value for a question that
-    takes one (several are refused). Undeclared codes keep what came: a list when repeated or
-    sent as `attribute[code][]`."""
+    takes one (several are refused). Undeclared codes keep what came (a list when repeated or
+    sent as `attribute[code][]`) for check_attributes to refuse."""
     kinds = {q["code"]: q.get("datatype", "string") for q in category.questions or []}
     given = {}
     for name in form:
@@ -96,7 +98,9 @@ def attributes_of(form, category):
 
 
 def check_attributes(category, answers):
-    """Required questions answered, list answers among the allowed keys."""
+    """Only the service's own attributes, of bounded size; required questions answered, list
+    answers among the allowed keys."""
+    _check_declared_and_small(category, answers)
     for question in category.questions or []:
         code, given = question["code"], answers.get(question["code"])
         if question.get("required") and given in (None, "", []):
@@ -105,6 +109,21 @@ def check_attributes(category, answers):
         chosen = given if isinstance(given, list) else [given] if given else []
         if keys and any(str(item) not in keys for item in chosen):
             raise Open311Error(400, f"attribute[{code}] has a value that is not allowed")
+
+
+def _check_declared_and_small(category, answers):
+    """400 for an attribute the service does not declare, or one too big to be an answer."""
+    declared = {question["code"] for question in category.questions or []}
+    for code, given in answers.items():
+        if code not in declared:
+            raise Open311Error(400, f"attribute[{code[:64]}] is not an attribute of "
+                                    f"service {category.slug}")
+        values = given if isinstance(given, list) else [given]
+        if len(values) > MAX_ATTRIBUTE_VALUES or any(len(v) > MAX_ATTRIBUTE_LENGTH
+                                                     for v in values):
+            raise Open311Error(400, f"attribute[{code}] is too long (at most "
+                                    f"{MAX_ATTRIBUTE_VALUES} values of "
+                                    f"{MAX_ATTRIBUTE_LENGTH} characters)")
 
 
 def location_of(form):

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, current_app, request, send_from_directory
 
 from ..cases.rules import OPEN_STATUSES
 from ..models import Case, CasePhoto, Category, Department, TimelineEntry, utcnow
+from ..text import whole_number
 from ..timeutil import to_utc_naive, zone
 from . import format as fmt_
 from . import notes
@@ -23,6 +24,8 @@ bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 EXT = "<any(json,xml):fmt>"
 DEFAULT_DAYS = 90
 MAX_RESULTS = 1000
+# Pages past this would skip more rows than any city has (and overflow OFFSET long before).
+MAX_PAGE = 1_000_000
 
 
 def respond(fmt, root, payload, status=200):
@@ -209,10 +212,9 @@ def _date(name):
 
 
 def _positive(name, default):
-    try:
-        value = int(request.args.get(name, default))
-    except ValueError:
-        raise Open311Error(400, f"{name} must be a whole number") from None
+    value = whole_number(str(request.args.get(name, default)), MAX_PAGE)
+    if value is None:
+        raise Open311Error(400, f"{name} must be a whole number from 1 to {MAX_PAGE}")
     if value < 1:
         raise Open311Error(400, f"{name} must be 1 or more")
     return value

@@ -60,7 +60,7 @@ def send_event(user_id):
     record = SandboxEvent.create(user_id=user_id, event_name=payload["event_name"],
                                  payload=payload, sent_at=utcnow())
     config = current_app.config
-    url = delivery.webhook_url(config, request.host_url)
+    url = delivery.webhook_url(config)
     try:
         status = delivery.deliver(payload, url, config["ZALO_APP_ID"],
                                   config["ZALO_OA_SECRET_KEY"])

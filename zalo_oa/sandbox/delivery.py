@@ -3,6 +3,7 @@ import json
 
 import requests
 
+from ..config import public_base
 from ..zalo.signature import signature_header
 
 WEBHOOK_TIMEOUT = 5.0
@@ -12,12 +13,14 @@ class DeliveryError(RuntimeError):
     """The webhook could not be reached (connection refused, timeout, ...)."""
 
 
-def webhook_url(config, host_url):
-    """SANDBOX_WEBHOOK_URL, else PUBLIC_URL + /webhook/zalo, else this host's /webhook/zalo."""
+def webhook_url(config):
+    """SANDBOX_WEBHOOK_URL, else PUBLIC_URL (or the local default) + /webhook/zalo.
+
+    Never the request's Host header: a signed event must go only where the settings say.
+    """
     if config.get("SANDBOX_WEBHOOK_URL"):
         return config["SANDBOX_WEBHOOK_URL"]
-    base = config.get("PUBLIC_URL") or host_url
-    return base.rstrip("/") + "/webhook/zalo"
+    return public_base(config) + "/webhook/zalo"
 
 
 def serialise(payload):

@@ -2,7 +2,9 @@
 import secrets
 from pathlib import Path
 
-from flask import current_app, request
+from flask import current_app
+
+from ..config import public_base
 
 
 def media_dir():
@@ -20,6 +22,5 @@ def save(content, kind):
 
 
 def external_url(path):
-    """An absolute URL for `path`, on PUBLIC_URL when set, else on the host that was asked."""
-    base = current_app.config.get("PUBLIC_URL") or request.host_url
-    return base.rstrip("/") + path
+    """An absolute URL for `path` on this service's own base URL (not the Host asked for)."""
+    return public_base(current_app.config) + path

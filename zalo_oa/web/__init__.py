@@ -1,7 +1,9 @@
 """The staff dashboard and the pages people open in a browser: login, cases, announcements,
 statistics, admin, the public case page and the OA's OAuth callback."""
+from .. import links
 from ..models import Alert
 from . import (
+    access,
     account,
     admin,
     admin_templates,
@@ -32,6 +34,10 @@ def init_app(app):
     errors.init_app(app)
     # Alerts (a failed OA token refresh pauses sending) show on every page until resolved.
     app.jinja_env.globals["active_alerts"] = lambda: list(Alert.active())
+    # Outside URLs (photos, images) become links only when http(s) or a path here.
+    app.jinja_env.filters["link"] = links.safe_link
+    # /healthz shows its details to a logged-in admin, and asks here who that is.
+    app.extensions["zalo_oa.current_staff"] = access.current_staff
     for module in (dashboard, case_views, handoff_views, intake_views, uploads, account, admin,
                    admin_templates, public, stats_views, partner_keys, broadcast_views, oauth):
         app.register_blueprint(module.bp)

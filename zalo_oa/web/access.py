@@ -26,15 +26,23 @@ def current_staff():
     if staff_id is None:
         return None
     staff = Staff.get_or_none((Staff.id == staff_id) & Staff.active)
-    # A password reset changes the hash, which ends the sessions opened with the old one.
+    # The mark changes on logout, a password reset or deactivation (end_sessions), which ends
+    # every session opened before, whatever cookie is still around.
     if staff is None or session.get("auth") != session_mark(staff):
         return None
     return staff
 
 
 def session_mark(staff):
-    """A short fingerprint of the account's password hash, kept in its sessions."""
-    return staff.password_hash[-16:]
+    """The account's session version and a short fingerprint of its password hash, kept in
+    its sessions."""
+    return f"{staff.session_version}:{staff.password_hash[-16:]}"
+
+
+def end_sessions(staff):
+    """End every session of `staff` on the server (logout, password reset, deactivation)."""
+    Staff.update(session_version=Staff.session_version + 1).where(Staff.id == staff.id).execute()
+    staff.session_version += 1
 
 
 def require(roles):

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from .. import audit
 from ..cases import rules
 from ..models import AuditLog, CannedResponse, Category, Department, Staff
+from ..text import whole_number
 from . import access, forms, passwords
 from .auth import hash_password
 
@@ -96,6 +97,8 @@ def staff_update(staff_id):
             member.failed_logins, member.locked_until = 0, None
             member.must_change_password = member.id != g.staff.id
         member.save()
+        if password or not member.active:
+            access.end_sessions(member)  # a reset password or a closed account: sessions end
         audit.record(g.staff, "staff_update", member.username, role=member.role,
                      active=member.active, password_reset=bool(password))
         flash("saved", "ok")
@@ -168,9 +171,9 @@ def canned_save(response_id=None):
 def audit_log():
     """Every staff action, newest first, a keyset page at a time (`before` an id)."""
     query = AuditLog.select().order_by(AuditLog.id.desc()).limit(AUDIT_PAGE + 1)
-    before = request.args.get("before", "")
-    if before.isdigit():
-        query = query.where(AuditLog.id < int(before))
+    before = whole_number(request.args.get("before", ""))
+    if before is not None:
+        query = query.where(AuditLog.id < before)
     rows = list(query)
     more = rows[AUDIT_PAGE - 1].id if len(rows) > AUDIT_PAGE else None
     return render_template("dashboard/admin/audit.html", rows=rows[:AUDIT_PAGE], before=more,

@@ -1,12 +1,11 @@
 """Admin: the texts of the bot's messages (TemplateText overrides), grouped by the moment the
 citizen sees them, with plain names and a preview as the Zalo bubble with its buttons."""
-import re
 
 import jinja2
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from .. import audit
-from ..delivery import messages
+from ..delivery import admin_texts, messages
 from ..models import TemplateText, utcnow
 from . import access, message_catalogue
 
@@ -83,12 +82,7 @@ def _page(locale, name, body, overridden):
                            body=body, preview=shown, error=error, overridden=overridden,
                            original=_file_body(locale, name),
                            moment=message_catalogue.moment_of(name),
-                           variables=sorted(_variables(body)))
-
-
-def _variables(body):
-    """The sample values the text uses, shown so admins know what they may write."""
-    return set(re.findall(r"[a-z_]+", body)) & set(SAMPLE)
+                           variables=sorted(admin_texts.VARIABLES))
 
 
 @bp.post("/<locale>/<name>")

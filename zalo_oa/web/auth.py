@@ -1,6 +1,7 @@
 """Staff login: hashed passwords, lockout after repeated failures, the session."""
 import datetime as dt
 import logging
+import re
 import secrets
 
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
@@ -28,33 +29,46 @@ def hash_password(password):
 
 
 def authenticate(username, password, now=None):
-    """(staff, None) on success, else (None, "login_failed" | "locked"); counts failures."""
+    """(staff, None) on success, else (None, "login_failed").
+
+    An unknown, inactive or locked account and a wrong password get the same answer after the
+    same work (a hash check), so the answer tells nobody which usernames exist. Each attempt
+    is counted before its password is checked, in one UPDATE, so a burst of parallel guesses
+    gets MAX_FAILURES checks, not one per request.
+    """
     now = now or utcnow()
     staff = Staff.get_or_none(Staff.username == username.strip())
-    if staff is None or not staff.active:
+    if staff is None or not staff.active or not _reserve_attempt(staff, now):
         check_password_hash(_DUMMY_HASH, password)
         return None, "login_failed"
-    if staff.locked_until is not None and staff.locked_until > now:
-        return None, "locked"
     if not check_password_hash(staff.password_hash, password):
-        _count_failure(staff, now)
-        return None, "locked" if staff.locked_until else "login_failed"
-    staff.failed_logins, staff.locked_until, staff.last_login_at = 0, None, now
+        _lock_if_exhausted(staff, now)
+        return None, "login_failed"
+    changes = {Staff.failed_logins: 0, Staff.locked_until: None, Staff.last_login_at: now}
     if not staff.password_hash.startswith(HASH_METHOD + ":"):
-        staff.password_hash = hash_password(password)  # upgrade an older hash on the way in
-    staff.save(only=[Staff.failed_logins, Staff.locked_until, Staff.last_login_at,
-                     Staff.password_hash])
-    return staff, None
+        changes[Staff.password_hash] = hash_password(password)  # upgrade an older hash
+    Staff.update(changes).where(Staff.id == staff.id).execute()
+    return Staff.get_by_id(staff.id), None
 
 
-def _count_failure(staff, now):
-    staff.failed_logins += 1
-    if staff.failed_logins >= MAX_FAILURES:
-        staff.failed_logins, staff.locked_until = 0, now + dt.timedelta(minutes=LOCK_MINUTES)
+def _reserve_attempt(staff, now):
+    """Count this attempt as a failure before checking it; False when the account is locked
+    or has MAX_FAILURES attempts in flight or failed already."""
+    reserved = (Staff.update(failed_logins=Staff.failed_logins + 1)
+                .where((Staff.id == staff.id) & (Staff.failed_logins < MAX_FAILURES)
+                       & (Staff.locked_until.is_null() | (Staff.locked_until <= now)))
+                .execute())
+    return reserved == 1
+
+
+def _lock_if_exhausted(staff, now):
+    """Lock the account once MAX_FAILURES attempts failed (one request does it, once)."""
+    locked = (Staff.update(failed_logins=0, locked_until=now + dt.timedelta(minutes=LOCK_MINUTES))
+              .where((Staff.id == staff.id) & (Staff.failed_logins >= MAX_FAILURES)).execute())
+    if locked:
         log.warning("staff %s locked for %d minutes after %d failed logins", staff.username,
                     LOCK_MINUTES, MAX_FAILURES)
         audit.record(staff, "locked_out", staff.username)
-    staff.save(only=[Staff.failed_logins, Staff.locked_until])
 
 
 def start_session(staff):
@@ -65,9 +79,15 @@ def start_session(staff):
     csrf.new_token()
 
 
+# A path on this site: one leading slash, then no backslash, space or control character
+# (browsers drop tabs and newlines, so "/\t/evil.example" would become "//evil.example").
+_LOCAL_PATH = re.compile(r"/(?![/\\])[^\x00-\x20\x7f\\]*")
+
+
 def safe_next(target):
-    """Only a local path may be the place to go back to after login."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+    """Only a path on this site may be the place to go back to (after login, a language
+    switch); anything else goes to the inbox."""
+    if target and _LOCAL_PATH.fullmatch(target):
         return target
     return url_for("dashboard.index")
 
@@ -86,14 +106,15 @@ def login():
             start_session(staff)
             audit.record(staff, "login", staff.username)
             return redirect(safe_next(request.args.get("next")))
-    status = 429 if error == "locked" else 401 if error else 200
-    return render_template("dashboard/login.html", error=error), status
+    return render_template("dashboard/login.html", error=error), 401 if error else 200
 
 
 @bp.post("/logout")
 @access.require(access.READ)
 def logout():
-    """End the staff session."""
+    """End the staff member's sessions: this cookie, and any copy of it, stops working."""
+    access.end_sessions(g.staff)
+    audit.record(g.staff, "logout", g.staff.username)
     session.clear()
     return redirect(url_for("auth.login"))
 

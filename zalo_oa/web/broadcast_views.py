@@ -13,6 +13,7 @@ from ..broadcasts import audience, audience_query, choices, service
 from ..delivery.clients import make_client
 from ..errors import Refused
 from ..models import Broadcast, Category, utcnow
+from ..text import whole_number
 from ..timeutil import to_utc_naive, zone
 from ..zalo.errors import ZaloError
 from . import access, forms, uploads
@@ -25,10 +26,11 @@ ACTIONS = {"send": service.send_now, "pause": service.pause,
 
 
 def _broadcast(value=None):
-    try:
-        return Broadcast.get_by_id(int(value or request.values.get("id", "")))
-    except (ValueError, Broadcast.DoesNotExist):
+    found = Broadcast.get_or_none(Broadcast.id == whole_number(
+        str(value or request.values.get("id", ""))))
+    if found is None:
         abort(404)
+    return found
 
 
 def _words(name, source):

@@ -4,6 +4,7 @@ import contextlib
 from flask import flash, request
 
 from ..errors import Refused
+from ..text import whole_number
 
 
 class FormError(Refused):
@@ -23,10 +24,10 @@ def integer(name, minimum=None, maximum=None):
     raw = (request.form.get(name) or "").strip()
     if not raw:
         return None
-    try:
-        value = int(raw)
-    except ValueError:
-        raise FormError("number") from None
+    value = whole_number(raw.removeprefix("-"))
+    if value is None:
+        raise FormError("number")
+    value = -value if raw.startswith("-") else value
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         raise FormError("number")
     return value

@@ -10,7 +10,8 @@ from ..models import Case, Category, Citizen
 
 # (moment, template names in the order a citizen meets them). Every template file is in one.
 MOMENTS = (
-    ("welcome", ("welcome", "menu", "help", "language_switched", "unexpected_idle")),
+    ("welcome", ("welcome", "menu", "help", "language_switched", "unexpected_idle",
+                 "slow_down")),
     ("report", ("report_started", "ask_category", "category_chosen", "category_unclear",
                 "ask_description", "description_too_short", "description_too_long",
                 "ask_location", "location_received", "location_unclear", "ask_photos",

@@ -5,10 +5,10 @@ import io
 
 from flask import Blueprint, Response, current_app, g, render_template, request, stream_with_context
 
-from .. import areas
+from .. import areas, spreadsheet
 from ..cases import stats
 from ..models import Case, Category, Department, utcnow
-from ..text import clean_lines, display_phone
+from ..text import clean_lines, display_phone, whole_number
 from ..timeutil import format_datetime, to_utc_naive, zone
 from . import access, i18n
 from .case_views import map_tiles
@@ -30,8 +30,7 @@ def _day(name):
 
 
 def _id(name):
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return whole_number(request.args.get(name, ""))
 
 
 def parse_filters():
@@ -75,7 +74,7 @@ PII_COLUMNS = ("contact_name", "contact_phone", "contact_email")
 
 def csv_line(values):
     buffer = io.StringIO()
-    csv.writer(buffer).writerow(values)
+    csv.writer(buffer).writerow(spreadsheet.row(values))
     return buffer.getvalue()
 
 
