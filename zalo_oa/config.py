@@ -30,6 +30,22 @@ SETTINGS = [
     ("SANDBOX_WEBHOOK_URL", "ZALO_OA_SANDBOX_WEBHOOK_URL", "", str),
     ("OPEN311_JURISDICTION", "ZALO_OA_OPEN311_JURISDICTION", "", str),
     ("MAP_TILE_URL", "ZALO_OA_MAP_TILE_URL", "", str),
+    ("MAP_TILE_ATTRIBUTION", "ZALO_OA_MAP_TILE_ATTRIBUTION", "", str),
+    # A Nominatim-compatible geocoder (/search, /reverse); empty: none (wards by boundary only).
+    ("GEOCODER_URL", "ZALO_OA_GEOCODER_URL", "", str),
+    ("GEOCODER_TIMEOUT", "ZALO_OA_GEOCODER_TIMEOUT", 1.5, float),
+    # Where typed addresses are looked for (lon1,lat1,lon2,lat2): the city since July 2025.
+    ("GEOCODER_VIEWBOX", "ZALO_OA_GEOCODER_VIEWBOX", "106.3,10.3,107.6,11.8", str),
+    # Open cases of the same category this close are offered to a citizen before a new one.
+    ("NEARBY_METRES", "ZALO_OA_NEARBY_METRES", 150, int),
+    # Citizens' photos, audio and video are fetched only from these hosts (https).
+    ("MEDIA_HOSTS", "ZALO_OA_MEDIA_HOSTS", "*.zdn.vn,*.zadn.vn", str),
+    ("MEDIA_MAX_BYTES", "ZALO_OA_MEDIA_MAX_BYTES", 50 * 1024 * 1024, int),
+    # Evidence in an S3-compatible bucket instead of MEDIA_DIR (credentials: AWS_* variables).
+    ("MEDIA_S3_BUCKET", "ZALO_OA_MEDIA_S3_BUCKET", "", str),
+    ("MEDIA_S3_ENDPOINT", "ZALO_OA_MEDIA_S3_ENDPOINT", "", str),
+    # How long a fixed case stays on the public map.
+    ("PUBLIC_MAP_DAYS", "ZALO_OA_PUBLIC_MAP_DAYS", 30, int),
     ("CARD_IMAGE_URL", "ZALO_OA_CARD_IMAGE_URL", "", str),
     ("MEDIA_DIR", "ZALO_OA_MEDIA_DIR", str(DATA_DIR / "media"), str),
     ("TIMEZONE", "ZALO_OA_TIMEZONE", "Asia/Ho_Chi_Minh", str),
@@ -92,6 +108,18 @@ def card_image_url(config):
     return (config.get("PUBLIC_URL") or "").rstrip("/") + "/static/img/contact_card.png"
 
 
+OSM_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright">'
+                   "OpenStreetMap</a> contributors")
+
+
+def map_tiles(config):
+    """(tile URL, attribution) for every map: the setting, else OpenStreetMap's standard tiles."""
+    if config.get("MAP_TILE_URL"):
+        return config["MAP_TILE_URL"], config.get("MAP_TILE_ATTRIBUTION") or OSM_ATTRIBUTION
+    return OSM_TILE_URL, OSM_ATTRIBUTION
+
+
 def sandbox_base(config):
     """The sandbox's URL as this service reaches it over HTTP."""
     public = (config.get("PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/")
@@ -99,11 +127,13 @@ def sandbox_base(config):
 
 
 def apply_sandbox_defaults(config):
-    """Point the three Zalo hosts at the mounted sandbox and give it demo credentials."""
+    """Point the three Zalo hosts (and, unless one is set, the geocoder) at the mounted
+    sandbox and give it demo credentials."""
     base = sandbox_base(config)
     for key, path in (("ZALO_API_BASE", "openapi"), ("ZALO_OAUTH_BASE", "oauth"),
                       ("ZALO_ZNS_BASE", "zns")):
         config[key] = f"{base}/{path}"
+    config["GEOCODER_URL"] = config.get("GEOCODER_URL") or f"{base}/geocoder"
     for key, value in (("ZALO_APP_ID", "sandbox-app"), ("ZALO_OA_ID", "sandbox-oa"),
                        ("ZALO_OA_SECRET_KEY", "sandbox-oa-secret-key"),
                        ("ZALO_APP_SECRET", "sandbox-app-secret")):
