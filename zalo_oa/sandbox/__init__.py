@@ -1,5 +1,17 @@
-"""The local Zalo sandbox: stand-ins for Zalo's hosts, simulated citizens and the phone page."""
-from . import citizens, control, faults_views, followers, media, oauth, openapi, phone, zns
+"""The local Zalo sandbox: stand-ins for Zalo's hosts (and a geocoder), simulated citizens and
+the phone page."""
+from . import (
+    citizens,
+    control,
+    faults_views,
+    followers,
+    geocoder,
+    media,
+    oauth,
+    openapi,
+    phone,
+    zns,
+)
 from .underscore_headers import allow_in_werkzeug
 
 
@@ -8,5 +20,5 @@ def init_app(app):
     allow_in_werkzeug()
     followers.add_routes(openapi.bp)
     for blueprint in (openapi.bp, oauth.bp, zns.bp, citizens.bp, media.bp, faults_views.bp,
-                      control.bp, phone.bp):
+                      control.bp, phone.bp, geocoder.bp):
         app.register_blueprint(blueprint)
