@@ -7,7 +7,7 @@ import pytest
 import requests
 
 from tests.factories import login, make_case, make_staff, token
-from zalo_oa.models import CannedResponse, Category, Staff
+from zalo_oa.models import CannedResponse, Category, RoutingRule, Staff
 from zalo_oa.web import access
 
 # Endpoints outside the dashboard, with why they need no staff login.
@@ -40,9 +40,10 @@ def world(app):
         make_staff("xem", role="viewer")
         operator = make_staff("lan", role="operator")
         canned = CannedResponse.create(title="t", body_vi="b")
+        rule = RoutingRule.create(category=Category.get(), area_code="26743", to_ward=True)
         yield {"code": case.code, "staff_id": operator.id, "category_id": Category.get().id,
                "response_id": canned.id, "locale": "vi", "name": "welcome",
-               "name_file": "missing.png"}
+               "name_file": "missing.png", "rule_id": rule.id}
 
 
 def url_for_rule(rule, world):

@@ -14,6 +14,7 @@ from . import (
     oauth,
     partner_keys,
     public,
+    routing_views,
     stats_views,
     uploads,
 )
@@ -27,5 +28,5 @@ def init_app(app):
     # Alerts (a failed OA token refresh pauses sending) show on every page until resolved.
     app.jinja_env.globals["active_alerts"] = lambda: list(Alert.active())
     for module in (dashboard, case_views, handoff_views, uploads, admin, admin_templates,
-                   public, stats_views, partner_keys, broadcast_views, oauth):
+                   public, stats_views, partner_keys, broadcast_views, oauth, routing_views):
         app.register_blueprint(module.bp)
