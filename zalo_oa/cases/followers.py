@@ -1,6 +1,7 @@
 """Citizens who follow a case instead of opening a second one ("me too"): which open cases a
 new report may be, following one (note and photos on its timeline), and what they may ask."""
 from ..db import database
+from ..evidence import archive
 from ..models import Case, CaseFollower, CasePhoto, Category, TimelineEntry
 from ..places.nearby import cases_near
 from . import rules
@@ -41,7 +42,8 @@ def follow(case, citizen, note=None, photo_urls=()):
         if not created:
             return []
         Case.update(follower_count=Case.follower_count + 1).where(Case.id == case.id).execute()
-        photos = [CasePhoto.create(case=case, url=url, kind="follower") for url in photo_urls]
+        photos = [CasePhoto.create(case=case, url=url, kind="follower",
+                                   media=archive.media_for(url)) for url in photo_urls]
         TimelineEntry.create(case=case, kind="follower", actor="citizen", body=note or None,
                              data={"citizen": citizen.id, "photos": len(photos)})
     case.follower_count += 1

@@ -5,6 +5,7 @@ from flask import current_app
 
 from .. import audit
 from ..db import database
+from ..evidence import archive
 from ..models import Case, CasePhoto, Category, TimelineEntry, utcnow
 from ..places import boundaries, resolve
 from ..timeutil import add_working_days, to_local
@@ -39,7 +40,7 @@ def open_case(citizen, draft, prefix="PA", channel="zalo"):
         case.area_code = ward or (citizen.area_code if citizen is not None else None)
         case.save(only=[Case.code, Case.area_code])
         for url in draft.get("photos", []):
-            CasePhoto.create(case=case, url=url)
+            CasePhoto.create(case=case, url=url, media=archive.media_for(url))
         TimelineEntry.create(case=case, kind="created", actor="citizen", created_at=now,
                              data={"channel": channel, "photos": len(draft.get("photos", []))})
         schedule.case_opened(case)

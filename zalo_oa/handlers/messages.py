@@ -1,6 +1,7 @@
 """user_send_*: what a citizen sends becomes one input of the guided dialogue."""
 import logging
 
+from ..evidence import archive
 from ..intake import chat, dialogue, events
 
 log = logging.getLogger(__name__)
@@ -18,7 +19,9 @@ def on_user_send_image(event):
                  if a.get("type") == "image" and isinstance(a.get("payload"), dict)
                  and a["payload"].get("url"))
     given = dialogue.Photos(urls) if urls else dialogue.Other("image")
-    chat.converse(event.citizen(), given, event.key)
+    citizen = event.citizen()
+    archive.receive(citizen, urls, "image")  # the worker copies them before the CDN forgets
+    chat.converse(citizen, given, event.key)
 
 
 def on_user_send_location(event):
@@ -43,11 +46,23 @@ def location_input(payload):
     return dialogue.Other("location")
 
 
+ARCHIVED_KINDS = ("audio", "video")
+
+
 def _other(kind):
     def on_other(event):
-        chat.converse(event.citizen(), dialogue.Other(kind), event.key)
+        citizen = event.citizen()
+        if kind in ARCHIVED_KINDS:  # evidence too: kept even before a report takes it
+            archive.receive(citizen, _urls(event.payload, kind), kind)
+        chat.converse(citizen, dialogue.Other(kind), event.key)
     on_other.__name__ = f"on_user_send_{kind}"
     return on_other
+
+
+def _urls(payload, kind):
+    return [a["payload"]["url"] for a in events.attachments(payload)
+            if a.get("type") == kind and isinstance(a.get("payload"), dict)
+            and isinstance(a["payload"].get("url"), str) and a["payload"]["url"]]
 
 
 HANDLERS = {"user_send_text": on_user_send_text, "user_send_image": on_user_send_image,

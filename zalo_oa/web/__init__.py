@@ -1,5 +1,8 @@
 """The staff dashboard and the pages people open in a browser: login, cases, announcements,
 statistics, admin, the public case page and the OA's OAuth callback."""
+from flask import current_app
+
+from ..config import map_tiles
 from ..models import Alert
 from . import (
     admin,
@@ -9,6 +12,7 @@ from . import (
     case_views,
     csrf,
     dashboard,
+    evidence_views,
     handoff_views,
     i18n,
     oauth,
@@ -27,6 +31,9 @@ def init_app(app):
     i18n.init_app(app)
     # Alerts (a failed OA token refresh pauses sending) show on every page until resolved.
     app.jinja_env.globals["active_alerts"] = lambda: list(Alert.active())
+    # Every map's tiles: MAP_TILE_URL, else OpenStreetMap's standard tiles with attribution.
+    app.jinja_env.globals["map_tiles"] = lambda: map_tiles(current_app.config)
     for module in (dashboard, case_views, handoff_views, uploads, admin, admin_templates,
-                   public, stats_views, partner_keys, broadcast_views, oauth, routing_views):
+                   public, stats_views, partner_keys, broadcast_views, oauth, routing_views,
+                   evidence_views):
         app.register_blueprint(module.bp)

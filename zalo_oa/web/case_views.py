@@ -1,6 +1,7 @@
 """One case's page and the staff actions on it; every change goes through lifecycle.py."""
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 
+from .. import areas
 from ..cases import lifecycle, rules, suggestions
 from ..models import Case, CasePhoto, Department, Staff
 from ..text import mask_phone
@@ -50,7 +51,7 @@ def case_page(code):
         staff_choices=assignable(g.staff) if can_act else [],
         canned=suggestions.canned_for(case, i18n.current_locale()) if can_act else [],
         nearby=suggestions.nearby_open(case) if can_act else [],
-        tile_url=current_app.config.get("MAP_TILE_URL") or "")
+        ward=areas.name_of(case.area_code) if case.area_code else "")
 
 
 @bp.post("/cases/<code>/status")

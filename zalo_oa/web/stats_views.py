@@ -3,7 +3,7 @@ import csv
 import datetime as dt
 import io
 
-from flask import Blueprint, Response, current_app, g, render_template, request, stream_with_context
+from flask import Blueprint, Response, g, render_template, request, stream_with_context
 
 from ..cases import stats
 from ..models import Case, Category, Department, utcnow
@@ -53,8 +53,7 @@ def page():
         "stats/index.html", data=stats.summary(filters, utcnow()), filters=filters,
         args={k: v for k, v in request.args.items() if v}, category_names=categories,
         department_names=departments, categories=list(Category.listed()),
-        departments=list(Department.select().order_by(Department.id)),
-        tile_url=current_app.config.get("MAP_TILE_URL") or "")
+        departments=list(Department.select().order_by(Department.id)))
 
 
 COLUMNS = ("code", "created_at", "category", "department", "status", "priority", "channel",

@@ -31,7 +31,8 @@ function drawMap() {
   if (!el || !window.L) return;
   const at = [parseFloat(el.dataset.lat), parseFloat(el.dataset.lon)];
   const map = window.L.map(el).setView(at, 17);
-  window.L.tileLayer(el.dataset.tiles, { maxZoom: 19 }).addTo(map);
+  window.L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution || "" })
+    .addTo(map);
   window.L.marker(at).addTo(map);
 }
 

@@ -58,7 +58,10 @@
   const mapEl = document.getElementById("stats-map");
   if (mapEl && window.L) {
     const map = window.L.map(mapEl).setView([10.7769, 106.7009], 12);
-    if (mapEl.dataset.tiles) window.L.tileLayer(mapEl.dataset.tiles, { maxZoom: 19 }).addTo(map);
+    if (mapEl.dataset.tiles) {
+      window.L.tileLayer(mapEl.dataset.tiles,
+        { maxZoom: 19, attribution: mapEl.dataset.attribution || "" }).addTo(map);
+    }
     const points = data.map.map((p) => window.L.circleMarker([p.lat, p.lon], { radius: 5 })
       .bindTooltip(`${p.code} · ${page.categories[p.category] || ""}`).addTo(map));
     if (points.length) map.fitBounds(window.L.featureGroup(points).getBounds().pad(0.2));
