@@ -137,10 +137,11 @@ def test_case_page_shows_citizen_text_as_text(operator, client):
     assert client.get("/cases/PA-0000-000000").status_code == 404
 
 
-def test_case_page_shows_location_without_tiles(operator, client):
+def test_case_page_shows_location_on_openstreetmap_tiles_by_default(operator, client):
     page = client.get(f"/cases/{make_case().code}").get_data(as_text=True)
     assert "10.77690, 106.70090" in page and "openstreetmap.org/?mlat=10.7769" in page
-    assert 'id="map"' not in page
+    assert 'data-tiles="https://tile.openstreetmap.org/{z}/{x}/{y}.png"' in page
+    assert "OpenStreetMap&lt;/a&gt; contributors" in page  # the credit, for Leaflet
 
 
 def test_case_page_draws_a_map_when_tiles_are_set(make_app):
