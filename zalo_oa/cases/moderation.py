@@ -1,8 +1,10 @@
 """What the public may see of a case, decided by staff: each photo, and the citizen's own
 words. Until staff approve them, public pages show only the category and the place."""
+from peewee import JOIN
+
 from .. import audit
 from ..db import database
-from ..models import Case, CasePhoto
+from ..models import Case, CasePhoto, MediaFile
 
 
 def set_photo_public(photo, staff, public):
@@ -23,9 +25,20 @@ def set_description_public(case, staff, public):
     case.description_public = bool(public)
 
 
-def public_photos(case):
-    """The photos the public may see: staff's after photos, and citizens' photos staff made
-    public whose copy we keep (never a CDN link that shows the citizen's account)."""
-    query = (CasePhoto.select().where(CasePhoto.case == case).order_by(CasePhoto.id))
-    return [p for p in query if p.kind == "after" or (p.public and p.media_id is not None
-                                                      and p.media.status == "stored")]
+def public_photos(cases):
+    """{case id: [photo, ...]} of the photos the public may see, for many cases in one query:
+    staff's after photos, and citizens' photos staff made public whose copy we keep (never a
+    CDN link, which shows the citizen's account)."""
+    ids = [c.id for c in cases]
+    if not ids:
+        return {}
+    query = (CasePhoto.select(CasePhoto, MediaFile)
+             .join(MediaFile, JOIN.LEFT_OUTER, on=(CasePhoto.media == MediaFile.id))
+             .where(CasePhoto.case.in_(ids)
+                    & ((CasePhoto.kind == "after")
+                       | (CasePhoto.public & (MediaFile.status == "stored"))))
+             .order_by(CasePhoto.id))
+    found = {}
+    for photo in query:
+        found.setdefault(photo.case_id, []).append(photo)
+    return found

@@ -37,11 +37,10 @@ def public_steps(case):
             for e in entries]
 
 
-def public_facts(case, locale, with_photos=True):
-    """What the public is shown of a case (a JSON-ready dict)."""
+def public_facts(case, locale, photos):
+    """What the public is shown of a case (a JSON-ready dict); `photos` are its public ones."""
     category = case.category.name_en if locale == "en" else case.category.name_vi
     ward = areas.name_of(case.area_code) if case.area_code else ""
-    photos = moderation.public_photos(case) if with_photos else []
     return {
         "code": case.code, "category": category, "status": case.status, "ward": ward,
         "ward_code": case.area_code or "", "category_slug": case.category.slug,
@@ -68,7 +67,8 @@ def _photo_url(photo):
 def case_page(code):
     """One case as anyone may see it."""
     case = public_case(code)
-    facts = public_facts(case, i18n.current_locale())
+    photos = moderation.public_photos([case]).get(case.id, [])
+    facts = public_facts(case, i18n.current_locale(), photos)
     return render_template("public/case.html", case=case, facts=facts, steps=public_steps(case))
 
 
@@ -101,7 +101,9 @@ def listed_cases(category, ward, status, now):
 def _reports(args):
     locale = i18n.current_locale()
     category, ward, status = parse_filters(args)
-    cases = [public_facts(c, locale) for c in listed_cases(category, ward, status, utcnow())]
+    listed = list(listed_cases(category, ward, status, utcnow()))
+    photos = moderation.public_photos(listed)
+    cases = [public_facts(c, locale, photos.get(c.id, [])) for c in listed]
     return cases, {"category": category, "ward": ward, "status": status}
 
 
