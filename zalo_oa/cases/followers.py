@@ -1,5 +1,6 @@
 """Citizens who follow a case instead of opening a second one ("me too"): which open cases a
 new report may be, following one (note and photos on its timeline), and what they may ask."""
+from .. import areas
 from ..db import database
 from ..evidence import archive
 from ..models import Case, CaseFollower, CasePhoto, Category, TimelineEntry
@@ -28,9 +29,13 @@ def candidates(citizen, draft, metres, locale):
 
 
 def _offer(case, metres_away, locale):
+    """What another citizen is told of a case: as public pages show it (the address its
+    reporter typed only once staff approved their words; else the ward)."""
     params = case_params(case, locale)
+    ward = areas.name_of(case.area_code) if case.area_code else ""
+    place = (case.address or ward) if case.description_public else ward
     return {"code": case.code, "category": params["category"], "status": params["status"],
-            "created_date": params["created_date"], "address": case.address or "",
+            "created_date": params["created_date"], "address": place,
             "metres": metres_away, "followers": case.follower_count}
 
 
