@@ -1,5 +1,6 @@
 """The city's wards and communes (post-2025 units, from the `vietnam-provinces` package),
 matched against what citizens type, without diacritics."""
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
@@ -8,6 +9,10 @@ from vietnam_provinces import ProvinceCode, Ward, WardCode
 from .text import contains_phrase, fold
 
 PREFIXES = ("phuong", "xa", "dac khu", "thi tran")
+# A ward's own handling unit is its People's Committee: "UBND phường Bến Thành".
+UNIT_SLUG = "ward-{code}"
+DIVISIONS_EN = {"phuong": "Ward", "xa": "Commune", "dac khu": "Special Zone",
+                "thi tran": "Township"}
 
 
 @dataclass(frozen=True)
@@ -69,3 +74,21 @@ def name_of(code):
         return " ".join(Ward.from_code(WardCode(int(code))).name.split())
     except (ValueError, TypeError):
         return code
+
+
+def _plain(text):
+    """Latin letters without diacritics, case kept: "Bến Thành" -> "Ben Thanh"."""
+    text = unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "D")
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def unit_of(area):
+    """The ward's People's Committee as a unit: {slug, name_vi, name_en, area_code}."""
+    prefix = next((p for p in PREFIXES if area.folded.startswith(p + " ")), None)
+    words = area.name.split()
+    division = " ".join(words[:len(prefix.split())]) if prefix else ""
+    rest = " ".join(words[len(prefix.split()):]) if prefix else area.name
+    name_vi = f"UBND {division.lower()} {rest}".replace("  ", " ")
+    name_en = f"{_plain(rest)} {DIVISIONS_EN.get(prefix, 'Ward')} People's Committee"
+    return {"slug": UNIT_SLUG.format(code=area.code), "name_vi": name_vi, "name_en": name_en,
+            "area_code": area.code}

@@ -42,6 +42,21 @@ SETTINGS = [
     ("MAP_TILE_URL", "ZALO_OA_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
      str),
     ("MAP_ATTRIBUTION", "ZALO_OA_MAP_ATTRIBUTION", "© OpenStreetMap contributors", str),
+    # A Nominatim-compatible geocoder (/search, /reverse); empty: none (wards by boundary only).
+    ("GEOCODER_URL", "ZALO_OA_GEOCODER_URL", "", str),
+    ("GEOCODER_TIMEOUT", "ZALO_OA_GEOCODER_TIMEOUT", 1.5, float),
+    # Where typed addresses are looked for (lon1,lat1,lon2,lat2): the city since July 2025.
+    ("GEOCODER_VIEWBOX", "ZALO_OA_GEOCODER_VIEWBOX", "106.3,10.3,107.6,11.8", str),
+    # Open cases of the same category this close are offered to a citizen before a new one.
+    ("NEARBY_METRES", "ZALO_OA_NEARBY_METRES", 150, int),
+    # Citizens' photos, audio and video are fetched only from these hosts (https).
+    ("MEDIA_HOSTS", "ZALO_OA_MEDIA_HOSTS", "*.zdn.vn,*.zadn.vn", str),
+    ("MEDIA_MAX_BYTES", "ZALO_OA_MEDIA_MAX_BYTES", 50 * 1024 * 1024, int),
+    # Evidence in an S3-compatible bucket instead of MEDIA_DIR (credentials: AWS_* variables).
+    ("MEDIA_S3_BUCKET", "ZALO_OA_MEDIA_S3_BUCKET", "", str),
+    ("MEDIA_S3_ENDPOINT", "ZALO_OA_MEDIA_S3_ENDPOINT", "", str),
+    # How long a fixed case stays on the public map.
+    ("PUBLIC_MAP_DAYS", "ZALO_OA_PUBLIC_MAP_DAYS", 30, int),
     ("CARD_IMAGE_URL", "ZALO_OA_CARD_IMAGE_URL", "", str),
     ("MEDIA_DIR", "ZALO_OA_MEDIA_DIR", str(DATA_DIR / "media"), str),
     ("TIMEZONE", "ZALO_OA_TIMEZONE", "Asia/Ho_Chi_Minh", str),
@@ -69,8 +84,6 @@ SETTINGS = [
     ("EVENT_ATTEMPTS", "ZALO_OA_EVENT_ATTEMPTS", 4, int),
     # Messages a citizen gets answered per minute; past it one "please wait", then silence.
     ("CITIZEN_MESSAGES_PER_MINUTE", "ZALO_OA_CITIZEN_MESSAGES_PER_MINUTE", 20, int),
-    # Hosts citizens' photo URLs may point at (https only; a host and its subdomains).
-    ("PHOTO_HOSTS", "ZALO_OA_PHOTO_HOSTS", "zdn.vn,zadn.vn", str),
     # Shows /healthz details to monitors that send it (Authorization: Bearer <token>).
     ("HEALTH_TOKEN", "ZALO_OA_HEALTH_TOKEN", "", str),
     ("LOG_LEVEL", "ZALO_OA_LOG_LEVEL", "INFO", str),
@@ -158,17 +171,27 @@ def card_image_url(config):
     return (config.get("PUBLIC_URL") or "").rstrip("/") + "/static/img/contact_card.png"
 
 
+def map_tiles(config):
+    """{"url", "attribution"} of every map's tiles: MAP_TILE_URL (OpenStreetMap's standard tiles
+    unless set) and MAP_ATTRIBUTION; "off" for no map."""
+    url = (config.get("MAP_TILE_URL") or "").strip()
+    return {"url": "" if url.lower() in ("", "off") else url,
+            "attribution": config.get("MAP_ATTRIBUTION") or ""}
+
+
 def sandbox_base(config):
     """The sandbox's URL as this service reaches it over HTTP."""
     return public_base(config) + SANDBOX_PREFIX
 
 
 def apply_sandbox_defaults(config):
-    """Point the three Zalo hosts at the mounted sandbox and give it demo credentials."""
+    """Point the three Zalo hosts (and, unless one is set, the geocoder) at the mounted
+    sandbox and give it demo credentials."""
     base = sandbox_base(config)
     for key, path in (("ZALO_API_BASE", "openapi"), ("ZALO_OAUTH_BASE", "oauth"),
                       ("ZALO_ZNS_BASE", "zns")):
         config[key] = f"{base}/{path}"
+    config["GEOCODER_URL"] = config.get("GEOCODER_URL") or f"{base}/geocoder"
     for key, value in (("ZALO_APP_ID", "sandbox-app"), ("ZALO_OA_ID", "sandbox-oa"),
                        ("ZALO_OA_SECRET_KEY", "sandbox-oa-secret-key"),
                        ("ZALO_APP_SECRET", "sandbox-app-secret")):

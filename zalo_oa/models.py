@@ -32,6 +32,8 @@ class Department(BaseModel):
     slug = pw.CharField(unique=True, max_length=64)
     name_vi = pw.CharField()
     name_en = pw.CharField()
+    # A ward's or commune's own unit (its People's Committee): the vietnam-provinces code.
+    area_code = pw.CharField(null=True, max_length=16, index=True)
 
 
 class Category(BaseModel):
@@ -154,6 +156,10 @@ class Case(BaseModel):
     # A caller or walk-in (no Zalo follower linked) agreed to hear of the case by phone (ZNS).
     notify_by_phone = pw.BooleanField(default=False)
     is_public = pw.BooleanField(default=True)
+    # Staff approved the description for public pages (else they show category and place).
+    description_public = pw.BooleanField(default=False)
+    # Citizens who reported the same problem and follow this case ("me too").
+    follower_count = pw.IntegerField(default=0)
     due_at = pw.DateTimeField(null=True, index=True)
     created_at = pw.DateTimeField(default=utcnow, index=True)
     updated_at = pw.DateTimeField(default=utcnow)
@@ -163,11 +169,37 @@ class Case(BaseModel):
     class Meta:
         indexes = ((("status", "id"), False), (("department", "status", "id"), False),
                    (("category", "id"), False), (("citizen", "id"), False),
-                   (("status", "due_at"), False), (("contact_phone",), False))
+                   (("status", "due_at"), False), (("contact_phone",), False),
+                   # Nearby cases: a bounding box on indexed columns (places/nearby.py).
+                   (("category", "latitude", "longitude"), False))
 
     @classmethod
     def of_citizen(cls, citizen):
         return cls.select().where(cls.citizen == citizen).order_by(cls.id.desc())
+
+
+class MediaFile(BaseModel):
+    """A citizen's photo, audio or video: its CDN address and our own copy, fetched by the
+    worker (pending -> stored, or failed with the reason after its retries)."""
+
+    citizen = pw.ForeignKeyField(Citizen, null=True, backref="media", on_delete="SET NULL")
+    source_url = pw.TextField()
+    source_key = pw.CharField(unique=True, max_length=64)  # sha256 of source_url
+    kind = pw.CharField(default="image", max_length=16)  # image | audio | video
+    status = pw.CharField(default="pending", max_length=16)
+    attempts = pw.IntegerField(default=0)
+    due_at = pw.DateTimeField(default=utcnow)
+    claimed_until = pw.DateTimeField(null=True)
+    error = pw.TextField(null=True)
+    content_type = pw.CharField(null=True, max_length=64)
+    size = pw.IntegerField(null=True)
+    stored_key = pw.CharField(null=True, max_length=191)
+    thumbnail_key = pw.CharField(null=True, max_length=191)
+    created_at = pw.DateTimeField(default=utcnow)
+    stored_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("status", "due_at"), False),)
 
 
 class CasePhoto(BaseModel):
@@ -176,6 +208,44 @@ class CasePhoto(BaseModel):
     thumbnail = pw.TextField(null=True)
     kind = pw.CharField(default="report", max_length=16)
     created_at = pw.DateTimeField(default=utcnow)
+    # Our archived copy of a citizen's file, and whether staff let the public see it.
+    media = pw.ForeignKeyField(MediaFile, null=True, backref="photos", on_delete="SET NULL")
+    public = pw.BooleanField(default=False)
+
+
+class CaseFollower(BaseModel):
+    """A citizen who reported the same problem and follows this case instead of a new one."""
+
+    case = pw.ForeignKeyField(Case, backref="followers", on_delete="CASCADE")
+    citizen = pw.ForeignKeyField(Citizen, backref="following", on_delete="CASCADE")
+    created_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("case", "citizen"), True),)
+
+
+class WardBoundary(BaseModel):
+    """A ward's outline (GeoJSON geometry), imported by `zalo-oa areas import`."""
+
+    area_code = pw.CharField(unique=True, max_length=16)
+    name = pw.CharField()
+    geometry = pw.TextField()
+    source = pw.CharField(null=True)
+    imported_at = pw.DateTimeField(default=utcnow)
+
+
+class RoutingRule(BaseModel):
+    """Which unit handles a category: in one ward (`area_code`), or city-wide (NULL); either a
+    named unit or, with `to_ward`, the People's Committee of the case's own ward."""
+
+    category = pw.ForeignKeyField(Category, backref="routing", on_delete="CASCADE")
+    area_code = pw.CharField(null=True, max_length=16)
+    department = pw.ForeignKeyField(Department, null=True, on_delete="CASCADE")
+    to_ward = pw.BooleanField(default=False)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("category", "area_code"), False),)
 
 
 class TimelineEntry(BaseModel):
@@ -369,6 +439,7 @@ class WorkerHeartbeat(BaseModel):
     started_at = pw.DateTimeField(default=utcnow)
 
 
-MODELS = [Department, Category, Staff, Citizen, Conversation, Case, CasePhoto,
+MODELS = [Department, Category, Staff, Citizen, Conversation, Case, MediaFile, CasePhoto,
           TimelineEntry, InboundEvent, Broadcast, OutboxMessage, PartnerKey, OAToken,
-          OAuthRequest, TemplateText, FollowUp, Alert, AuditLog, CannedResponse, WorkerHeartbeat]
+          OAuthRequest, TemplateText, FollowUp, Alert, AuditLog, CannedResponse, WorkerHeartbeat,
+          CaseFollower, WardBoundary, RoutingRule]

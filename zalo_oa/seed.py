@@ -1,21 +1,25 @@
-"""Reference data from data/ (departments, categories) and the first staff account."""
+"""Reference data from data/ (departments, categories, routing rules), the wards' own units,
+and the first staff account."""
 import json
 import secrets
 
+from flask import current_app, has_app_context
 from werkzeug.security import generate_password_hash
 
+from . import areas
 from .config import REFERENCE_DIR
 from .db import database
-from .models import CannedResponse, Category, Department, Staff
+from .models import CannedResponse, Category, Department, RoutingRule, Staff
 
 
 def _read(name):
     return json.loads((REFERENCE_DIR / name).read_text(encoding="utf-8"))
 
 
-def load_reference_data():
-    """Insert the departments and categories from data/ that the database lacks, and the
-    canned replies when there are none at all.
+def load_reference_data(province_code=None):
+    """Insert the departments and categories from data/ that the database lacks, a unit for
+    each ward of the province (its People's Committee), and the routing rules of the
+    categories it creates (data/routing.json); the canned replies when there are none at all.
 
     Rows already present are left alone: admins may have edited them. A change to shipped
     rows reaches an existing database through a migration step (e.g. 0002_issue13_city_units).
@@ -25,18 +29,36 @@ def load_reference_data():
         for item in _read("departments.json"):
             if item["slug"] not in departments:
                 departments[item["slug"]] = Department.create(**item)
+        _ward_units(province_code or _province(), departments)
         known = {c.slug for c in Category.select(Category.slug)}
+        rules = _read("routing.json")["city"]
         for position, item in enumerate(_read("categories.json")):
             if item["slug"] in known:
                 continue
-            Category.create(slug=item["slug"], name_vi=item["name_vi"], name_en=item["name_en"],
-                            keywords=item.get("keywords", []), position=position,
-                            department=departments.get(item.get("department")),
-                            deadline_days=item.get("deadline_days", 5),
-                            urgent_hours=item.get("urgent_hours", 24),
-                            hazard_terms=item.get("hazard_terms", []),
-                            hotline=item.get("hotline"))
+            category = Category.create(
+                slug=item["slug"], name_vi=item["name_vi"], name_en=item["name_en"],
+                keywords=item.get("keywords", []), position=position,
+                department=departments.get(item.get("department")),
+                deadline_days=item.get("deadline_days", 5),
+                urgent_hours=item.get("urgent_hours", 24),
+                hazard_terms=item.get("hazard_terms", []), hotline=item.get("hotline"))
+            target = rules.get(item["slug"])
+            if target:
+                RoutingRule.create(category=category, to_ward=target == "ward",
+                                   department=None if target == "ward" else departments[target])
         _seed_canned_replies()
+
+
+def _province():
+    return current_app.config.get("PROVINCE_CODE", 79) if has_app_context() else 79
+
+
+def _ward_units(province_code, departments):
+    """A unit for every ward of the province that has none yet (one insert)."""
+    missing = [unit for unit in map(areas.unit_of, areas.areas(province_code))
+               if unit["slug"] not in departments]
+    if missing:
+        Department.insert_many(missing).execute()
 
 
 def _seed_canned_replies():

@@ -13,6 +13,7 @@ from .cases import followups
 from .db import ensure_connection
 from .delivery.clients import make_sender
 from .delivery.dispatcher import Dispatcher
+from .evidence import archive
 from .intake import chat, inbox
 from .zalo import tokens
 
@@ -44,6 +45,10 @@ class Jobs:
         if service.run_due():
             self.dispatcher.wake()
 
+    def media(self):
+        """Copy the photos, audio and video citizens sent from Zalo's CDN into our store."""
+        archive.run_due(self.app.config)
+
     def drafts(self):
         chat.remind_idle_drafts()
         chat.expire_idle_drafts()
@@ -62,7 +67,7 @@ class Jobs:
     def declared(self):
         """(job, interval in seconds) pairs: the whole schedule."""
         return [(self.events, self.app.config["POLL_SECONDS"]), (self.followups, 5),
-                (self.broadcast_job, 5),
+                (self.broadcast_job, 5), (self.media, 2),
                 (self.drafts, 30), (self.token, TOKEN_CHECK_SECONDS),
                 (self.prune_events, PRUNE_SECONDS),
                 (self.heartbeat, heartbeat.HEARTBEAT_SECONDS)]

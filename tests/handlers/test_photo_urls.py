@@ -5,10 +5,11 @@ import pytest
 from tests.factories import load_payload, login, make_case, make_staff
 from tests.signing import deliver
 from zalo_oa import handlers
-from zalo_oa.links import photo_url_allowed, safe_link
+from zalo_oa.evidence.fetch import allowed
+from zalo_oa.links import safe_link
 from zalo_oa.models import CasePhoto, Citizen, Conversation
 
-HOSTS = ("zdn.vn", "zadn.vn")
+CONFIG = {"MEDIA_HOSTS": "*.zdn.vn,*.zadn.vn", "SANDBOX": False}
 GOOD = "https://photo-stal-1.zdn.vn/a.jpg"
 BAD = ["javascript:alert(document.cookie)", "JaVaScRiPt:alert(1)", "data:image/png;base64,AA",
        "http://photo-stal-1.zdn.vn/a.jpg", "https://evil.example/track.gif",
@@ -17,20 +18,20 @@ BAD = ["javascript:alert(document.cookie)", "JaVaScRiPt:alert(1)", "data:image/p
        "file:///etc/passwd", "", None, 42]
 
 
-@pytest.mark.parametrize("url", [GOOD, "https://zdn.vn/x.png", "https://s120.zadn.vn/p.jpg"])
+@pytest.mark.parametrize("url", [GOOD, "https://s120.zadn.vn/p.jpg"])
 def test_https_on_zalos_cdn_is_taken(url):
-    assert photo_url_allowed(url, HOSTS)
+    assert allowed(url, CONFIG)
 
 
 @pytest.mark.parametrize("url", BAD)
 def test_everything_else_is_not(url):
-    assert not photo_url_allowed(url, HOSTS)
+    assert not allowed(url, CONFIG)
 
 
 def test_with_the_sandbox_its_own_photos_are_taken():
-    own = "http://127.0.0.1:5000"
-    assert photo_url_allowed(own + "/sandbox/media/x.png", HOSTS, own)
-    assert not photo_url_allowed("http://127.0.0.1:5001/x.png", HOSTS, own)
+    sandbox = {**CONFIG, "SANDBOX": True, "PUBLIC_URL": "http://127.0.0.1:5000"}
+    assert allowed("http://127.0.0.1:5000/sandbox/media/x.png", sandbox)
+    assert not allowed("http://127.0.0.1:5001/x.png", sandbox)
 
 
 @pytest.mark.parametrize(("url", "link"), [
@@ -75,4 +76,6 @@ def test_a_stored_javascript_url_is_never_a_link_on_the_case_pages(app, client):
     staff = client.get(f"/cases/{case.code}").get_data(as_text=True)
     for page in (public, staff):
         assert "javascript:" not in page
-        assert f'href="{GOOD}"' in page
+    assert f'href="{GOOD}"' in staff
+    # The public page shows only our own copies of photos staff made public, never a CDN link.
+    assert GOOD not in public

@@ -14,14 +14,16 @@ CATEGORIES = tuple(
 CTX = cv.Context(CATEGORIES)
 
 LONG_TEXT = "Cây xanh ngã đổ chắn ngang đường Nguyễn Huệ"
+BEN_THANH = "26743"
 
 
 def draft_at(step, **filled):
     """A draft whose slots before `step` are answered."""
     draft = steps.new_draft()
-    order = ["category", "description", "location", "photos", "contact", "confirm"]
+    order = ["category", "description", "location", "ward", "photos", "contact", "confirm"]
     values = {"category": "trees", "description": LONG_TEXT,
-              "location": {"latitude": 10.77, "longitude": 106.7, "address": None}}
+              "location": {"latitude": 10.77, "longitude": 106.7, "address": None,
+                           "ward_code": BEN_THANH}}
     for slot in order[:order.index(step)] if step in order else order[:-1]:
         if slot in values:
             draft[slot] = values[slot]
@@ -53,7 +55,7 @@ CASES = [
     (None, cv.Text("Trợ giúp"), None, ["help"], None),
     (None, cv.Text("English"), None, [], "set_locale"),
     (None, cv.Photos(("u1",)), "category", ["photo_noted", "ask_category"], None),
-    (None, cv.Location(10.7, 106.7), "category", ["location_received", "ask_category"], None),
+    (None, cv.Location(10.7, 106.7), "category", [], "locate"),
     (None, cv.Other("sticker"), None, ["unexpected_idle"], None),
     (None, cv.Text("Hủy"), None, ["nothing_to_cancel"], None),
     (draft_at("category"), cv.Text("4"), "description", ["category_chosen", "ask_description"],
@@ -69,9 +71,8 @@ CASES = [
     (draft_at("description"), cv.Text("x" * 2001), "description", ["description_too_long"],
      None),
     (draft_at("description"), cv.Text(LONG_TEXT), "location", ["ask_location"], None),
-    (draft_at("location"), cv.Location(10.77, 106.7), "photos",
-     ["location_received", "ask_photos"], None),
-    (draft_at("location"), cv.Text("12 Lê Lợi, Phường Sài Gòn"), "photos", ["ask_photos"], None),
+    (draft_at("location"), cv.Location(10.77, 106.7), "location", [], "locate"),
+    (draft_at("location"), cv.Text("12 Lê Lợi, Phường Sài Gòn"), "location", [], "locate"),
     (draft_at("location"), cv.Text("ở"), "location", ["location_unclear", "ask_location"], None),
     (draft_at("location"), cv.Photos(("u1",)), "location", ["photo_noted", "ask_location"], None),
     (draft_at("location"), cv.Other("sticker"), "location",
@@ -94,8 +95,7 @@ CASES = [
     (draft_at("confirm"), cv.Text("gui"), None, [], "submit"),
     (draft_at("confirm"), cv.Text("Sửa"), "edit", ["ask_edit"], None),
     (draft_at("confirm"), cv.Text("hả"), "confirm", ["confirm_expected", "confirm"], None),
-    (draft_at("confirm"), cv.Location(10.8, 106.6), "confirm", ["location_received", "confirm"],
-     None),
+    (draft_at("confirm"), cv.Location(10.8, 106.6), "confirm", [], "locate"),
     (draft_at("edit"), cv.Text("Vị trí"), "location", ["ask_location"], None),
     (draft_at("edit"), cv.Text("linh tinh"), "edit", ["edit_expected", "ask_edit"], None),
     (draft_at("location"), cv.Text("Quay lại"), "description", ["ask_description"], None),
@@ -165,7 +165,7 @@ def test_a_full_report_in_any_order_reaches_submit_with_every_slot():
     for given in (cv.Photos(("p1",)), cv.Location(10.77, 106.7), cv.Text("Cây xanh"),
                   cv.Text(LONG_TEXT), cv.Text("Xong"), cv.Contact("An", "84912345678"),
                   cv.Text("Gửi")):
-        outcome = cv.step(draft, given, CTX)
+        outcome = run(draft, given)
         draft = outcome.draft
     assert draft is None
     [(name, submitted)] = outcome.effects
@@ -175,6 +175,97 @@ def test_a_full_report_in_any_order_reaches_submit_with_every_slot():
     assert submitted["photos"] == ["p1"]
     assert submitted["location"]["latitude"] == 10.77
     assert submitted["contact"] == {"name": "An", "phone": "84912345678"}
+
+
+def run(draft, given, ward=BEN_THANH):
+    """One step, with the effect `locate` answered as the chat would: the ward found."""
+    outcome = cv.step(draft, given, CTX)
+    if [e[0] for e in outcome.effects] == ["locate"]:
+        located = {**outcome.draft["location"], "ward_code": ward}
+        outcome = cv.located(outcome.draft, located, CTX)
+    return outcome
+
+
+def test_a_located_place_is_told_back_and_the_dialogue_moves_on():
+    outcome = run(draft_at("location"), cv.Text("12 Lê Lợi"))
+    assert templates(outcome) == ["location_received", "ask_photos"]
+    assert outcome.replies[0].params == {"address": "12 Lê Lợi", "ward": "Phường Bến Thành",
+                                         "mapped": False}
+    assert outcome.draft["location"]["ward_code"] == BEN_THANH
+    assert "Phường Bến Thành" in render(outcome.replies[0], "vi")["text"]
+
+
+def test_without_a_ward_the_citizen_is_asked_and_may_skip():
+    asked = run(draft_at("location"), cv.Location(10.77, 106.7), ward=None)
+    assert templates(asked) == ["location_received", "ask_ward"] and asked.draft["step"] == "ward"
+    draft = asked.draft
+    chosen = cv.step(json_copy(draft), cv.Text("ben thanh"), CTX)
+    assert templates(chosen) == ["ward_chosen", "ask_photos"]
+    assert chosen.draft["location"]["ward_code"] == BEN_THANH
+    several = cv.step(json_copy(draft), cv.Text("Thạnh An"), CTX)  # a phường and a xã
+    assert templates(several) == ["ward_choose"] and several.draft["step"] == "ward"
+    assert [b.label for b in several.replies[0].buttons][-1] == "skip"
+    assert templates(cv.step(json_copy(draft), cv.Text("Hoàn Kiếm"), CTX)) == [
+        "ward_unknown", "ask_ward"]
+    skipped = cv.step(json_copy(draft), cv.Text("Bỏ qua"), CTX)
+    assert skipped.draft["step"] == "photos" and skipped.draft["ward_skipped"]
+
+
+def test_back_from_photos_skips_a_ward_that_was_found():
+    assert cv.step(draft_at("photos"), cv.Text("Quay lại"), CTX).draft["step"] == "location"
+
+
+SAME = [{"code": "PA-2611-000007", "category": "Cây xanh", "address": "Lê Lợi", "metres": 40,
+         "status": "Đang xử lý", "created_date": "01/11/2026", "followers": 2},
+        {"code": "PA-2611-000009", "category": "Cây xanh", "address": "", "metres": 120,
+         "status": "Mới tiếp nhận", "created_date": "02/11/2026", "followers": 0}]
+
+
+def offered(cases=SAME):
+    return cv.offer_same_case(draft_at("confirm", photos=["p1"]), json_copy(cases), CTX)
+
+
+def test_open_cases_nearby_are_offered_before_a_new_one():
+    outcome = offered()
+    assert outcome.draft["step"] == "same_case" and templates(outcome) == ["same_case_offer"]
+    labels = [b.label for b in outcome.replies[0].buttons]
+    assert labels == ["PA-2611-000007", "PA-2611-000009", "new_case"]
+    assert [b.label for b in offered(SAME[:1]).replies[0].buttons] == ["follow_case", "new_case"]
+    for locale in ("vi", "en"):
+        text = render(outcome.replies[0], locale)["text"]
+        assert "PA-2611-000009" in text and "40 m" in text and "+2" in text
+
+
+@pytest.mark.parametrize("typed, effect, code", [
+    ("Theo dõi phản ánh này", "follow_case", "PA-2611-000007"),
+    ("theo doi", "follow_case", "PA-2611-000007"),
+    ("PA-2611-000009", "follow_case", "PA-2611-000009"),
+    ("Không, gửi phản ánh mới", "submit", None),
+    ("không", "submit", None),
+])
+def test_the_citizen_follows_one_or_sends_a_new_report(typed, effect, code):
+    outcome = cv.step(offered().draft, cv.Text(typed), CTX)
+    assert outcome.draft is None
+    [(name, *arguments)] = outcome.effects
+    assert name == effect
+    submitted = arguments[-1]
+    assert "same_cases" not in submitted and submitted["photos"] == ["p1"]
+    if code:
+        assert arguments[0] == code
+    else:
+        assert submitted["same_checked"] is True
+
+
+def test_another_code_or_a_command_at_the_offer_is_not_a_choice():
+    assert cv.step(offered().draft, cv.Text("PA-2611-000123"), CTX).effects == [
+        ("show_case", "PA-2611-000123")]
+    assert templates(cv.step(offered().draft, cv.Text("Hủy"), CTX)) == ["cancelled"]
+    assert templates(cv.step(offered().draft, cv.Text("hmm"), CTX)) == [
+        "same_case_expected", "same_case_offer"]
+
+
+def json_copy(value):
+    return json.loads(json.dumps(value))
 
 
 def test_editing_a_field_returns_to_the_summary():

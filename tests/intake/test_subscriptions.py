@@ -76,6 +76,6 @@ def test_the_area_comes_from_shared_contact_details(app, client):
 
 def test_a_report_sent_privately_stays_off_public_listings(say):
     say("Phản ánh mới", "Cây xanh", "Cây đổ chắn ngang đường Nguyễn Huệ, xe không qua được",
-        "45 Nguyễn Huệ", "Bỏ qua", "Bỏ qua")
+        "45 Nguyễn Huệ, phường Sài Gòn", "Bỏ qua", "Bỏ qua")
     say("Gửi không công khai")
     assert Case.get().is_public is False

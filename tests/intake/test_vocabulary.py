@@ -18,7 +18,8 @@ BUTTONS = {"done": ("answers", "done"), "skip": ("answers", "done"),
            "edit": ("answers", "edit"), "cancel": ("commands", "cancel"),
            "report": ("commands", "report"), "status": ("commands", "status"),
            "help": ("commands", "help"), "continue": ("commands", "continue"),
-           **{f"field_{slot}": ("fields", slot) for slot in steps.SLOTS}}
+           "follow_case": ("answers", "follow"), "new_case": ("answers", "new_case"),
+           **{f"field_{slot}": ("fields", slot) for slot in steps.SLOTS if slot != "ward"}}
 
 
 @pytest.mark.parametrize("locale", ["vi", "en"])

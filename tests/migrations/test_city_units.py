@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from zalo_oa import migrations, seed
-from zalo_oa.models import Case, Category, Department, Staff
+from zalo_oa.models import Case, Category, Department, RoutingRule, Staff
 
 from .test_migrations import use
 
@@ -134,7 +134,12 @@ def test_the_upgrade_keeps_admins_edits_and_every_case_and_account(scratch_url):
         assert Category.get(Category.slug == slug).active
     assert Department.get(Department.slug == "electricity").name_vi == (
         "Tổng Công ty Điện lực TP.HCM (EVNHCMC)")
-    assert Category.select().count() == 14 and Department.select().count() == 11
+    city_units = Department.select().where(Department.area_code.is_null())
+    assert Category.select().count() == 14 and city_units.count() == 11
+    # Step 0003 sends the ward-level categories still on the generic unit to the ward's own.
+    to_ward = RoutingRule.select().where(RoutingRule.to_ward & RoutingRule.area_code.is_null())
+    assert sorted(r.category.slug for r in to_ward) == ["admin_procedures", "environment",
+                                                         "noise", "urban_order"]
     assert migrations.upgrade() == (migrations.LATEST, migrations.LATEST)
 
 

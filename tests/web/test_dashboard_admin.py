@@ -180,3 +180,13 @@ def test_an_account_an_admin_creates_must_choose_its_own_password(admin, client)
     answer = colleague.get("/")
     assert answer.status_code == 302 and answer.location.endswith("/account/password")
     assert "Đổi mật khẩu" in colleague.get("/account/password").get_data(as_text=True)
+
+
+def test_every_message_text_previews_without_an_error(ctx):
+    from zalo_oa.web import admin_templates
+
+    for locale in messages.LOCALES:
+        for name in admin_templates.template_names():
+            body = admin_templates._file_body(locale, name)
+            _, error = admin_templates.preview(body, locale, name)
+            assert error is None, (locale, name, error)

@@ -1,19 +1,34 @@
-"""The public case page: status, timeline and photos for anyone, never the reporter's details."""
-from tests.factories import make_case
-from zalo_oa.cases import lifecycle
-from zalo_oa.models import CasePhoto
+"""The public case page: status, timeline and what staff let the public see, never the
+reporter's details."""
+from tests.factories import make_case, make_staff
+from zalo_oa.cases import lifecycle, moderation
+from zalo_oa.models import CasePhoto, MediaFile
 
 
-def test_anyone_sees_status_timeline_and_photos(client, ctx):
-    case = make_case()
-    CasePhoto.create(case=case, url="https://example.org/den.jpg")
+def stored_photo(case, public, n=1):
+    media = MediaFile.create(source_url=f"https://photo.zdn.vn/{case.id}-{n}.jpg",
+                             source_key=f"k{case.id}-{n}", status="stored",
+                             stored_key="x.jpg", thumbnail_key="x.thumb.jpg",
+                             content_type="image/jpeg")
+    return CasePhoto.create(case=case, url=media.source_url, media=media, public=public)
+
+
+def test_anyone_sees_status_timeline_and_what_staff_approved(client, ctx):
+    case = make_case(area_code="26743")
+    hidden = stored_photo(case, public=False)
+    shown = stored_photo(case, public=False, n=2)
+    moderation.set_photo_public(shown, make_staff("lan"), True)
     lifecycle.change_status(case, "received")
-    response = client.get(f"/p/{case.code}")
-    assert response.status_code == 200
-    page = response.get_data(as_text=True)
-    assert case.code in page and "Đèn đường hỏng trước số 12 Lê Lợi" in page
-    assert "https://example.org/den.jpg" in page
-    assert "Đã tiếp nhận" in page and 'id="public-timeline"' in page
+    page = client.get(f"/p/{case.code}").get_data(as_text=True)
+    assert case.code in page and "Đã tiếp nhận" in page and 'id="public-timeline"' in page
+    # Not approved: the category and the ward, not the citizen's words or address.
+    assert "Đèn đường hỏng trước số 12 Lê Lợi" not in page and "12 Lê Lợi" not in page
+    assert "Chiếu sáng công cộng · Phường Bến Thành" in page
+    assert f"/reports/photos/{shown.id}/thumb" in page
+    assert f"/reports/photos/{hidden.id}" not in page and "photo.zdn.vn" not in page
+    moderation.set_description_public(case, make_staff("hoa"), True)
+    page = client.get(f"/p/{case.code}").get_data(as_text=True)
+    assert "Đèn đường hỏng trước số 12 Lê Lợi" in page
 
 
 def test_the_page_carries_no_personal_data(client, ctx):

@@ -7,7 +7,15 @@ import pytest
 import requests
 
 from tests.factories import login, make_case, make_staff, token
-from zalo_oa.models import CannedResponse, Category, Staff
+from zalo_oa.evidence.store import make_store
+from zalo_oa.models import (
+    CannedResponse,
+    CasePhoto,
+    Category,
+    MediaFile,
+    RoutingRule,
+    Staff,
+)
 from zalo_oa.web import access
 
 # Endpoints outside the dashboard, with why they need no staff login.
@@ -20,7 +28,10 @@ MACHINE = {"webhook.receive": "signed by Zalo", "health.healthz": "monitoring",
                            "Open311 open data: public cases only, no personal data"),
            "open311.create": "Open311 partners: authenticated by their API key",
            "open311.request_updates": "Open311 partners' updates feed: their API key",
-           "public.case_page": "the citizen's shareable case page: no personal data"}
+           "public.case_page": "the citizen's shareable case page: no personal data",
+           **dict.fromkeys(("public.reports", "public.reports_data",
+                            "evidence_views.public_copy", "evidence_views.public_thumbnail"),
+                           "the public map and the photos staff made public: no personal data")}
 MACHINE_PREFIXES = ("sandbox",)  # sandbox blueprints: only mounted with ZALO_OA_SANDBOX=1
 PUBLIC = {"auth.login", "auth.switch_locale", "uploads.after_photo", "uploads.report_photo"}
 # Every signed-in role, viewers too, may change these: their own account.
@@ -43,9 +54,15 @@ def world(app):
         make_staff("xem", role="viewer")
         operator = make_staff("lan", role="operator")
         canned = CannedResponse.create(title="t", body_vi="b")
+        rule = RoutingRule.create(category=Category.get(), area_code="26743", to_ward=True)
+        make_store(app.config).put("t/x.jpg", b"\xff\xd8\xff", "image/jpeg")
+        media = MediaFile.create(source_url="https://photo.zdn.vn/x.jpg", source_key="x",
+                                 status="stored", stored_key="t/x.jpg",
+                                 thumbnail_key="t/x.jpg", content_type="image/jpeg")
+        photo = CasePhoto.create(case=case, url=media.source_url, media=media)
         yield {"code": case.code, "staff_id": operator.id, "category_id": Category.get().id,
                "response_id": canned.id, "locale": "vi", "name": "welcome",
-               "name_file": "missing.png"}
+               "name_file": "missing.png", "rule_id": rule.id, "photo_id": photo.id}
 
 
 def url_for_rule(rule, world):

@@ -2,13 +2,13 @@
 case and tells the department) and the 1-5 rating that follows."""
 from ..delivery.messages import Reply
 from ..models import Case, TimelineEntry
-from . import lifecycle, notify
+from . import followers, lifecycle, notify
 from .params import case_params
 
 
 def record(citizen, code, answer):
     """The citizen's answer to "is it fixed?" (`fixed`, `not_fixed`) or a rating ("1".."5")."""
-    case = lifecycle.find_for_citizen(citizen, code) or _followed_case(citizen, code)
+    case = lifecycle.find_for_citizen(citizen, code) or followers.followed_case(citizen, code)
     if case is None:
         return [Reply("case_not_found", {"code": code})]
     params = case_params(case, citizen.locale)
@@ -33,11 +33,3 @@ def record(citizen, code, answer):
     TimelineEntry.create(case=case, kind="rating", actor="citizen", data={"rating": case.rating})
     return [Reply("rating_thanks", {**params, "rating": case.rating})]
 
-
-def _followed_case(citizen, code):
-    """A case the citizen follows because their own report was merged into it."""
-    case = Case.get_or_none(Case.code == code)
-    if case and Case.select().where((Case.duplicate_of == case)
-                                    & (Case.citizen == citizen)).exists():
-        return case
-    return None

@@ -3,11 +3,13 @@ import logging
 
 from flask import current_app
 
-from .. import areas, audit
+from .. import audit
 from ..db import database
+from ..evidence import archive
 from ..models import Case, CasePhoto, Category, TimelineEntry, utcnow
+from ..places import boundaries, resolve
 from ..timeutil import add_working_days, to_local
-from . import notify, rules, schedule
+from . import notify, routing, rules, schedule
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +27,11 @@ def open_case(citizen, draft, prefix="PA", channel="zalo", staff=None):
     category = Category.get(Category.slug == draft["category"])
     location = draft.get("location") or {}
     contact = draft.get("contact") or {}
+    ward = ward_of(location)
     now = utcnow()
     with database.atomic():
         case = Case.create(
-            citizen=citizen, category=category, department=category.department_id,
+            citizen=citizen, category=category, department=routing.unit_for(category, ward),
             description=draft["description"], latitude=location.get("latitude"),
             longitude=location.get("longitude"), address=location.get("address"),
             contact_name=contact.get("name"), contact_phone=contact.get("phone"),
@@ -37,10 +40,10 @@ def open_case(citizen, draft, prefix="PA", channel="zalo", staff=None):
             is_public=draft.get("public", True),
             due_at=add_working_days(now, category.deadline_days))
         case.code = make_code(prefix, case.id, now)
-        case.area_code = location.get("area_code") or _area_of(location.get("address"), citizen)
+        case.area_code = ward or (citizen.area_code if citizen is not None else None)
         case.save(only=[Case.code, Case.area_code])
         for url in draft.get("photos", []):
-            CasePhoto.create(case=case, url=url)
+            CasePhoto.create(case=case, url=url, media=archive.media_for(url))
         TimelineEntry.create(case=case, kind="created", actor=_actor(staff) if staff else "citizen",
                              staff=staff, created_at=now,
                              data={"channel": channel, "photos": len(draft.get("photos", []))})
@@ -49,12 +52,16 @@ def open_case(citizen, draft, prefix="PA", channel="zalo", staff=None):
     return case
 
 
-def _area_of(address, citizen):
-    """The ward a typed address names, else the reporter's own area, else None."""
-    found = areas.match(address or "", current_app.config["PROVINCE_CODE"], limit=2)
-    if len(found) == 1:
-        return found[0].code
-    return citizen.area_code if citizen is not None else None
+def ward_of(location):
+    """The ward of a report's place: found in chat (`ward_code`), else by the imported
+    outlines at its point, else the one ward its typed address names; None if unknown."""
+    if location.get("ward_code"):
+        return str(location["ward_code"])
+    if location.get("latitude") is not None and location.get("longitude") is not None:
+        found = boundaries.ward_at(location["latitude"], location["longitude"])
+        if found:
+            return found
+    return resolve.ward_named_in(location.get("address"), current_app.config["PROVINCE_CODE"])
 
 
 def find_for_citizen(citizen, code):

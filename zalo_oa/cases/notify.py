@@ -7,6 +7,7 @@ from flask import current_app
 from ..delivery.messages import Button, Reply
 from ..delivery.outbox import queue_replies, queue_to_phone, queue_to_staff
 from ..models import Case, Citizen, Staff, TimelineEntry
+from .followers import follower_ids
 from .params import case_params
 
 
@@ -19,10 +20,12 @@ class PhoneContact:
 
 
 def recipients(case):
-    """The case's reporter and the reporters of cases merged into it as duplicates."""
+    """The case's reporter, the reporters of cases merged into it as duplicates, and the
+    citizens who follow it ("me too")."""
     ids = {case.citizen_id} if case.citizen_id else set()
     ids |= {c.citizen_id for c in Case.select(Case.citizen).where(Case.duplicate_of == case)
             if c.citizen_id}
+    ids |= follower_ids(case)
     return list(Citizen.select().where(Citizen.id.in_(ids)).order_by(Citizen.id)) if ids else []
 
 

@@ -1,41 +1,20 @@
 """What the case page offers staff: nearby open cases to merge into, canned replies filled in."""
-import math
-
 from ..models import CannedResponse, Case
+from ..places.nearby import cases_near
 from . import rules
 from .params import case_params
 
 NEARBY_METRES = 300
 NEARBY_LIMIT = 5
-EARTH_METRES = 6_371_000
 VARIABLES = ("code", "category", "due_date", "department")
-
-
-def distance_m(lat1, lon1, lat2, lon2):
-    """Great-circle distance in metres (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_METRES * math.asin(math.sqrt(a))
 
 
 def nearby_open(case, metres=NEARBY_METRES, limit=NEARBY_LIMIT):
     """Open cases of the same category within `metres`, nearest first: merge candidates."""
     if case.latitude is None or case.longitude is None:
         return []
-    # A bounding box narrows the rows in SQL; the exact distance is checked in Python.
-    dlat = metres / 111_320
-    dlon = metres / (111_320 * max(math.cos(math.radians(case.latitude)), 0.01))
-    rows = (Case.select().where(
-        (Case.category == case.category_id) & (Case.id != case.id)
-        & Case.status.in_(rules.OPEN_STATUSES)
-        & Case.latitude.between(case.latitude - dlat, case.latitude + dlat)
-        & Case.longitude.between(case.longitude - dlon, case.longitude + dlon))
-        .order_by(Case.id.desc()).limit(200))
-    found = [(distance_m(case.latitude, case.longitude, c.latitude, c.longitude), c)
-             for c in rows]
-    found = sorted((pair for pair in found if pair[0] <= metres), key=lambda pair: pair[0])
-    return [(round(d), c) for d, c in found[:limit]]
+    return cases_near(case.latitude, case.longitude, case.category_id, rules.OPEN_STATUSES,
+                      metres, limit, where=Case.id != case.id)
 
 
 def fill(body, params):

@@ -3,7 +3,7 @@ import sys
 
 import click
 
-from . import broadcast, db, events, partner, run, staff, token
+from . import areas, broadcast, db, events, partner, run, staff, token
 
 
 @click.group()
@@ -12,7 +12,8 @@ def main():
 
 
 for command in (run.demo, run.serve, run.worker, db.db, staff.staff, token.token,
-                partner.partner_key, broadcast.followers, broadcast.broadcast, events.events):
+                partner.partner_key, broadcast.followers, broadcast.broadcast, events.events,
+                areas.areas):
     main.add_command(command)
 
 

@@ -17,8 +17,9 @@ VARIABLES = frozenset({
     "L", "address", "body", "cases", "categories", "category", "code", "contact_name",
     "contact_phone", "count", "created_date", "current", "department", "description",
     "due_date", "has_draft", "ignored", "items", "kind", "latitude", "length", "longitude",
-    "max", "min", "more", "name", "names", "note", "number", "photo_count", "public_url",
-    "rating", "reason", "status", "suggested", "target", "text", "time_left", "title"})
+    "mapped", "max", "min", "more", "name", "names", "note", "number", "photo_count",
+    "public_url", "rating", "reason", "status", "suggested", "target", "text", "time_left",
+    "title", "ward", "wards"})
 FILTERS = ("join", "upper", "lower", "title", "capitalize", "default", "d", "length", "count",
            "first", "last", "trim", "replace", "round", "int", "string")
 METHODS = frozenset({"get", "items", "keys", "values", "upper", "lower", "strip", "title",

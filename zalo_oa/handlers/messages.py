@@ -3,8 +3,7 @@ import logging
 
 from flask import current_app
 
-from .. import links
-from ..config import public_base
+from ..evidence import archive, fetch
 from ..intake import chat, dialogue, events
 
 log = logging.getLogger(__name__)
@@ -22,19 +21,14 @@ def on_user_send_image(event):
     urls = tuple(a["payload"]["url"] for a in events.attachments(event.payload)
                  if a.get("type") == "image" and isinstance(a.get("payload"), dict)
                  and a["payload"].get("url"))
-    taken = tuple(url for url in urls if _photo_allowed(url))
+    taken = tuple(url for url in urls if fetch.allowed(url, current_app.config))
     if len(taken) < len(urls):
-        log.warning("event %s: %d photo URL(s) not on the allowed hosts were dropped", event.id,
+        log.warning("event %s: %d media URL(s) not on the allowed hosts were dropped", event.id,
                     len(urls) - len(taken))
     given = dialogue.Photos(taken) if taken else dialogue.Other("image")
-    chat.converse(event.citizen(), given, event.key, at=event.at)
-
-
-def _photo_allowed(url):
-    """Only https on Zalo's CDN (ZALO_OA_PHOTO_HOSTS); with the sandbox, its own photos too."""
-    config = current_app.config
-    own = public_base(config) if config["SANDBOX"] else None
-    return links.photo_url_allowed(url, links.host_list(config["PHOTO_HOSTS"]), own)
+    citizen = event.citizen()
+    archive.receive(citizen, taken, "image")  # the worker copies them before the CDN forgets
+    chat.converse(citizen, given, event.key, at=event.at)
 
 
 def on_user_send_location(event):
@@ -59,11 +53,24 @@ def location_input(payload):
     return dialogue.Other("location")
 
 
+ARCHIVED_KINDS = ("audio", "video")
+
+
 def _other(kind):
     def on_other(event):
-        chat.converse(event.citizen(), dialogue.Other(kind), event.key, at=event.at)
+        citizen = event.citizen()
+        if kind in ARCHIVED_KINDS:  # evidence too: kept even before a report takes it
+            urls = [u for u in _urls(event.payload, kind) if fetch.allowed(u, current_app.config)]
+            archive.receive(citizen, urls, kind)
+        chat.converse(citizen, dialogue.Other(kind), event.key, at=event.at)
     on_other.__name__ = f"on_user_send_{kind}"
     return on_other
+
+
+def _urls(payload, kind):
+    return [a["payload"]["url"] for a in events.attachments(payload)
+            if a.get("type") == kind and isinstance(a.get("payload"), dict)
+            and isinstance(a["payload"].get("url"), str) and a["payload"]["url"]]
 
 
 HANDLERS = {"user_send_text": on_user_send_text, "user_send_image": on_user_send_image,

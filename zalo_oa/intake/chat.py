@@ -5,11 +5,12 @@ import logging
 from flask import current_app
 
 from .. import alerts
-from ..cases import feedback, lifecycle, params
+from ..cases import feedback, followers, lifecycle, params
 from ..db import database
 from ..delivery.messages import Button, Reply
 from ..delivery.outbox import queue_replies
 from ..models import Case, Category, Citizen, Conversation, TimelineEntry, utcnow
+from ..places import resolve
 from . import dialogue, handoff, prompts, throttle
 from .subscriptions import SUBSCRIPTION_EFFECTS
 
@@ -44,11 +45,16 @@ def converse(citizen, event, key, now=None, at=None):
     state, _ = Conversation.get_or_create(citizen=citizen)
     ctx = context_for(citizen)
     outcome = dialogue.step(state.draft, event, ctx)
-    replies, case = list(outcome.replies), None
-    for effect in outcome.effects:
-        more, case = _perform(effect, citizen, ctx)
-        replies += more
-    _save(state, outcome.draft, now)
+    draft, replies, case = outcome.draft, list(outcome.replies), None
+    effects = list(outcome.effects)
+    while effects:
+        more, found = _perform(effects.pop(0), citizen, ctx, draft)
+        case = found or case
+        if isinstance(more, dialogue.Outcome):  # the effect continued the dialogue
+            draft, replies, effects = more.draft, replies + more.replies, effects + more.effects
+        else:
+            replies += more
+    _save(state, draft, now)
     queue_replies(citizen, replies, case=case, key=key)
     return outcome
 
@@ -63,12 +69,25 @@ def _save(state, draft, now):
 
 
 def _submit(citizen, ctx, draft):
+    """Open the case, unless open cases like it nearby should be offered first ("me too")."""
+    if not draft.get("same_checked"):
+        nearby = followers.candidates(citizen, draft, current_app.config["NEARBY_METRES"],
+                                      citizen.locale)
+        if nearby:
+            return dialogue.offer_same_case(draft, nearby, ctx), None
     case = lifecycle.open_case(citizen, draft, prefix=ctx.code_prefix)
     return [Reply("case_created", params.case_params(case, citizen.locale))], case
 
 
+def _follow_case(citizen, ctx, code, draft):
+    case = Case.get(Case.code == code)
+    followers.follow(case, citizen, note=draft.get("description"),
+                     photo_urls=draft.get("photos") or ())
+    return [Reply("following_case", params.case_params(case, citizen.locale))], case
+
+
 def _show_case(citizen, ctx, code):
-    case = lifecycle.find_for_citizen(citizen, code)
+    case = lifecycle.find_for_citizen(citizen, code) or followers.followed_case(citizen, code)
     if case is None:
         return [Reply("case_not_found", {"code": code})], None
     return [Reply("case_status", params.case_params(case, citizen.locale))], case
@@ -95,15 +114,27 @@ def _subscription(change):
     return perform
 
 
-# Each effect the dialogue may ask for: (citizen, ctx, *its arguments) -> (replies, case).
-EFFECTS = {"submit": _submit, "show_case": _show_case, "list_cases": _list_cases,
-           "feedback": _feedback, "set_locale": _set_locale,
+def _locate(citizen, ctx, draft):
+    """Find the ward, address or coordinates of the draft's place (boundaries, geocoder; a
+    slow geocoder is skipped) and let the dialogue carry on with them."""
+    location = resolve.resolve(draft["location"], current_app.config)
+    return dialogue.located(draft, location, ctx), None
+
+
+# Each effect the dialogue may ask for: (citizen, ctx, *its arguments) -> (replies, case), or
+# (Outcome, case) when the effect continues the dialogue (a new draft, replies, effects).
+EFFECTS = {"submit": _submit, "follow_case": _follow_case, "show_case": _show_case,
+           "list_cases": _list_cases, "feedback": _feedback, "set_locale": _set_locale,
            **{name: _subscription(change) for name, change in SUBSCRIPTION_EFFECTS.items()}}
+# Effects that work on the current draft: (citizen, ctx, draft, *arguments).
+DRAFT_EFFECTS = {"locate": _locate}
 
 
-def _perform(effect, citizen, ctx):
-    """Carry out one effect the dialogue asked for; return (replies, case)."""
+def _perform(effect, citizen, ctx, draft):
+    """Carry out one effect the dialogue asked for; return (replies or Outcome, case)."""
     name, *arguments = effect
+    if name in DRAFT_EFFECTS:
+        return DRAFT_EFFECTS[name](citizen, ctx, draft, *arguments)
     return EFFECTS[name](citizen, ctx, *arguments)
 
 

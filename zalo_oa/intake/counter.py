@@ -12,6 +12,7 @@ from ..cases.params import case_params
 from ..db import database
 from ..delivery.messages import Reply
 from ..models import Case, Citizen
+from ..places import resolve
 from ..text import normalize_phone
 
 CHANNELS = ("hotline", "counter")
@@ -49,12 +50,16 @@ class Place:
 
 
 def lookup_place(address, area_code=None, latitude=None, longitude=None):
-    """The place of a typed address (the one lookup staff forms use; a geocoder and ward
-    boundaries can stand behind it): the ward staff chose, else the one ward the address
-    names, else none. Returns (place, candidate wards when the address names several)."""
-    found = areas.match(address or "", current_app.config["PROVINCE_CODE"], limit=5)
-    chosen = area_code or (found[0].code if len(found) == 1 else None)
-    return Place((address or "").strip(), chosen, latitude, longitude), found
+    """The place of a typed address, as chat reports get it (places.resolve: the geocoder's
+    coordinates, the ward from the imported outlines, the geocoder or the words): the ward staff
+    chose wins. Returns (place, candidate wards when the address names several)."""
+    config = current_app.config
+    found = areas.match(address or "", config["PROVINCE_CODE"], limit=5)
+    located = resolve.resolve({"address": (address or "").strip() or None,
+                               "latitude": latitude, "longitude": longitude}, config)
+    chosen = area_code or located.get("ward_code")
+    return Place((address or "").strip(), chosen, located.get("latitude"),
+                 located.get("longitude")), found
 
 
 def follower_with_phone(phone):
@@ -78,7 +83,7 @@ def file_case(report, staff):
                             report.longitude)
     citizen = follower_with_phone(phone) if report.consent and phone else None
     draft = {"category": report.category, "description": report.description,
-             "location": {"address": place.address or None, "area_code": place.area_code,
+             "location": {"address": place.address or None, "ward_code": place.area_code,
                           "latitude": place.latitude, "longitude": place.longitude},
              "contact": {"name": report.name or None, "phone": phone},
              "photos": report.photos}

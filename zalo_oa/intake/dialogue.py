@@ -14,6 +14,7 @@ from ..text import fold, normalize_phone
 from . import vocabulary
 from .prompts import menu, menu_buttons, prompt
 from .steps import (
+    ANSWERED,
     CATEGORY,
     CONFIRM,
     CONTACT,
@@ -25,6 +26,8 @@ from .steps import (
     MIN_DESCRIPTION,
     ORDER,
     PHOTOS,
+    SAME_CASE,
+    WARD,
     new_draft,
     next_step,
 )
@@ -106,6 +109,10 @@ def _on_text(draft, event, ctx):
     feedback = parse_feedback(text, ctx.code_prefix)
     if feedback:
         return Outcome(draft, effects=[("feedback", *feedback)])
+    if draft is not None and draft["step"] == SAME_CASE:
+        picked = _same_case_answer(draft, text, folded, ctx)
+        if picked:
+            return picked
     code = find_case_code(text, ctx.code_prefix)
     if code:
         return Outcome(draft, effects=[("show_case", code)])
@@ -121,10 +128,9 @@ def _on_text(draft, event, ctx):
 
 
 def _on_location(draft, event, ctx):
-    draft = draft or new_draft()
-    draft["location"] = {"latitude": event.latitude, "longitude": event.longitude,
-                         "address": event.address}
-    return _filled(draft, LOCATION, ctx, note=Reply("location_received"))
+    return _locate(draft or new_draft(), {"latitude": event.latitude,
+                                          "longitude": event.longitude,
+                                          "address": event.address})
 
 
 def _on_photos(draft, event, ctx):
@@ -217,8 +223,7 @@ def _text_description(draft, text, folded, ctx):
 def _text_location(draft, text, folded, ctx):
     if len(folded) < 5:
         return Outcome(draft, [Reply("location_unclear"), *prompt(draft, ctx)])
-    draft["location"] = {"latitude": None, "longitude": None, "address": text.strip()[:500]}
-    return _advance(draft, ctx)
+    return _locate(draft, {"latitude": None, "longitude": None, "address": text.strip()[:500]})
 
 
 def _text_photos(draft, text, folded, ctx):
@@ -262,8 +267,70 @@ def _text_edit(draft, text, folded, ctx):
     return Outcome(draft, prompt(draft, ctx))
 
 
+# --- places: the ward of a report, and open cases like it nearby ("me too") ---------------
+
+def _locate(draft, location):
+    """A place was given: the caller finds its ward, address or coordinates (effect
+    `locate`) and carries on with `located`."""
+    draft["location"] = {**location, "ward_code": None}
+    draft.pop("ward_skipped", None)
+    return Outcome(draft, effects=[("locate",)])
+
+
+def located(draft, location, ctx):
+    """Continue with the place the caller found ({latitude, longitude, address, ward_code},
+    any of them None): say what was understood, then ask the next question."""
+    draft["location"] = location
+    ward = areas.name_of(location["ward_code"]) if location.get("ward_code") else ""
+    note = Reply("location_received", {"address": location.get("address") or "", "ward": ward,
+                                       "mapped": location.get("latitude") is not None})
+    return _filled(draft, LOCATION, ctx, note=note)
+
+
+def _text_ward(draft, text, folded, ctx):
+    if vocabulary.means("answers", "done", folded):
+        draft["ward_skipped"] = True
+        return _advance(draft, ctx)
+    found = areas.match(text, ctx.province_code)
+    if len(found) == 1:
+        draft["location"]["ward_code"] = found[0].code
+        return Outcome(draft, [Reply("ward_chosen", {"ward": found[0].name}),
+                               *_advance(draft, ctx).replies])
+    if found:
+        buttons = (*(Button(a.name, literal=True) for a in found[:4]), Button("skip"))
+        return Outcome(draft, [Reply("ward_choose", {"wards": [a.name for a in found]},
+                                     buttons=buttons)])
+    return Outcome(draft, [Reply("ward_unknown"), *prompt(draft, ctx)])
+
+
+def offer_same_case(draft, cases, ctx):
+    """Open cases like the submitted one nearby ({code, category, address, metres, status,
+    created_date, followers}, nearest first): ask whether it is one of them."""
+    draft["step"], draft["same_cases"] = SAME_CASE, cases
+    return Outcome(draft, prompt(draft, ctx))
+
+
+def _same_case_answer(draft, text, folded, ctx):
+    """Follow a case offered (its button or its code) or send a new one; None otherwise."""
+    codes = [c["code"] for c in draft.get("same_cases") or []]
+    code = find_case_code(text, ctx.code_prefix)
+    answer = vocabulary.meaning("answers", folded)
+    submitted = {k: v for k, v in draft.items() if k != "same_cases"}
+    if code in codes or (answer == "follow" and codes):
+        return Outcome(None, effects=[("follow_case", code if code in codes else codes[0],
+                                       submitted)])
+    if answer in ("new_case", "done"):
+        return Outcome(None, effects=[("submit", {**submitted, "same_checked": True})])
+    return None
+
+
+def _text_same_case(draft, text, folded, ctx):
+    return Outcome(draft, [Reply("same_case_expected"), *prompt(draft, ctx)])
+
+
 TEXT = {CATEGORY: _text_category, DESCRIPTION: _text_description, LOCATION: _text_location,
-        PHOTOS: _text_photos, CONTACT: _text_contact, CONFIRM: _text_confirm, EDIT: _text_edit}
+        WARD: _text_ward, PHOTOS: _text_photos, CONTACT: _text_contact,
+        CONFIRM: _text_confirm, EDIT: _text_edit, SAME_CASE: _text_same_case}
 
 
 # --- fallbacks: commands that work in every step ------------------------------------------
@@ -281,6 +348,8 @@ def _cmd_back(draft, ctx):
     if index == 0:
         return Outcome(draft, [Reply("back_at_start"), *prompt(draft, ctx)])
     previous = ORDER[index - 1]
+    if previous == WARD and ANSWERED[WARD](draft):  # found by itself: nothing to ask
+        previous = LOCATION
     if previous == PHOTOS:
         draft["photos_done"] = False
     if previous == CONTACT:

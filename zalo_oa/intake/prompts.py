@@ -2,6 +2,7 @@
 
 Pure: a draft and the dialogue's context in, Replies out (templates/messages/<locale>/).
 """
+from .. import areas
 from ..delivery.messages import Button, Reply
 from .steps import (
     CATEGORY,
@@ -13,11 +14,14 @@ from .steps import (
     MAX_PHOTOS,
     MIN_DESCRIPTION,
     PHOTOS,
+    SAME_CASE,
     SLOTS,
+    WARD,
 )
 
-# Button label keys (labels.json) of the fields, in the order the edit menu shows them.
-FIELD_LABELS = {slot: f"field_{slot}" for slot in SLOTS}
+# Button label keys (labels.json) of the fields, in the order the edit menu shows them (the
+# ward is part of the location).
+FIELD_LABELS = {slot: f"field_{slot}" for slot in SLOTS if slot != WARD}
 CATEGORY_BUTTONS = 5
 
 
@@ -66,8 +70,20 @@ def _ask_edit(draft, ctx):
     return [Reply("ask_edit", buttons=tuple(Button(label) for label in FIELD_LABELS.values()))]
 
 
+def _ask_ward(draft, ctx):
+    return [Reply("ask_ward", buttons=(Button("skip"),))]
+
+
+def _ask_same_case(draft, ctx):
+    cases = draft.get("same_cases") or []
+    follow = (Button("follow_case"),) if len(cases) == 1 else tuple(
+        Button(c["code"], literal=True) for c in cases[:3])
+    return [Reply("same_case_offer", {"cases": cases}, buttons=(*follow, Button("new_case")))]
+
+
 QUESTIONS = {CATEGORY: _ask_category, DESCRIPTION: _ask_description, LOCATION: _ask_location,
-             PHOTOS: _ask_photos, CONTACT: _ask_contact, CONFIRM: _ask_confirm, EDIT: _ask_edit}
+             WARD: _ask_ward, PHOTOS: _ask_photos, CONTACT: _ask_contact,
+             CONFIRM: _ask_confirm, EDIT: _ask_edit, SAME_CASE: _ask_same_case}
 
 
 def summary_params(draft, ctx):
@@ -78,6 +94,7 @@ def summary_params(draft, ctx):
     return {"category": category.name(ctx.locale) if category else "",
             "description": draft["description"] or "",
             "address": location.get("address") or "",
+            "ward": areas.name_of(location["ward_code"]) if location.get("ward_code") else "",
             "latitude": location.get("latitude"), "longitude": location.get("longitude"),
             "photo_count": len(draft["photos"]),
             "contact_name": contact.get("name") or "", "contact_phone": contact.get("phone") or ""}

@@ -1,10 +1,12 @@
-"""The local Zalo sandbox: stand-ins for Zalo's hosts, simulated citizens and the phone page."""
+"""The local Zalo sandbox: stand-ins for Zalo's hosts (and a geocoder), simulated citizens and
+the phone page."""
 from . import (
     citizens,
     control,
     faults_views,
     fence,
     followers,
+    geocoder,
     media,
     oauth,
     openapi,
@@ -20,5 +22,5 @@ def init_app(app):
     fence.init_app(app)
     followers.add_routes(openapi.bp)
     for blueprint in (openapi.bp, oauth.bp, zns.bp, citizens.bp, media.bp, faults_views.bp,
-                      control.bp, phone.bp):
+                      control.bp, phone.bp, geocoder.bp):
         app.register_blueprint(blueprint)

@@ -27,6 +27,16 @@ def serve(name):
     return send_from_directory(storage.media_dir(), name, max_age=3600)
 
 
+@bp.delete("/media/<name>")
+def forget(name):
+    """Drop a stored file, as Zalo's CDN links stop working after a while."""
+    path = storage.media_dir() / name
+    if "/" in name or name.startswith(".") or not path.is_file():
+        abort(404)
+    path.unlink()
+    return jsonify({"deleted": name})
+
+
 @bp.get("/attachments/<attachment_id>")
 def attachment(attachment_id):
     """The image behind an attachment_id from the upload API (for the phone page)."""

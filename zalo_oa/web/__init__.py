@@ -1,6 +1,9 @@
 """The staff dashboard and the pages people open in a browser: login, cases, announcements,
 statistics, admin, the public case page and the OA's OAuth callback."""
+from flask import current_app
+
 from .. import links
+from ..config import map_tiles
 from ..models import Alert
 from . import (
     access,
@@ -13,12 +16,14 @@ from . import (
     csrf,
     dashboard,
     errors,
+    evidence_views,
     handoff_views,
     i18n,
     intake_views,
     oauth,
     partner_keys,
     public,
+    routing_views,
     stats_views,
     uploads,
     wording,
@@ -38,6 +43,9 @@ def init_app(app):
     app.jinja_env.filters["link"] = links.safe_link
     # /healthz shows its details to a logged-in admin, and asks here who that is.
     app.extensions["zalo_oa.current_staff"] = access.current_staff
+    # Every map's tiles: MAP_TILE_URL (OpenStreetMap's standard tiles unless set).
+    app.jinja_env.globals["map_tiles"] = lambda: map_tiles(current_app.config)
     for module in (dashboard, case_views, handoff_views, intake_views, uploads, account, admin,
-                   admin_templates, public, stats_views, partner_keys, broadcast_views, oauth):
+                   admin_templates, public, stats_views, partner_keys, broadcast_views, oauth,
+                   routing_views, evidence_views):
         app.register_blueprint(module.bp)

@@ -109,7 +109,9 @@ def staff_update(staff_id):
 @access.require(access.ADMIN)
 def categories():
     """Categories with their department, deadline and update interval."""
-    return render_template("dashboard/admin/categories.html", departments=_departments(),
+    # A category's own unit is a city unit; wards' units are reached by routing rules.
+    city_units = [d for d in _departments() if d.area_code is None]
+    return render_template("dashboard/admin/categories.html", departments=city_units,
                            categories=Category.select().order_by(Category.position, Category.id))
 
 

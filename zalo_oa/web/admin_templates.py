@@ -13,7 +13,9 @@ bp = Blueprint("admin_templates", __name__, url_prefix="/admin/templates")
 
 _CASE = {"code": "PA-2611-000123", "category": "Chiếu sáng công cộng", "status": "Đang xử lý",
          "department": "Công ty TNHH MTV Chiếu sáng công cộng TP.HCM", "created_date": "02/11/2026",
-         "due_date": "05/11/2026", "name": "Nguyễn Văn An", "number": 1}
+         "due_date": "05/11/2026", "name": "Nguyễn Văn An", "number": 1,
+         "public_url": "https://phananh.example.vn/p/PA-2611-000123",
+         "address": "12 Lê Lợi", "metres": 40, "followers": 2}
 SAMPLE = {
     **_CASE, "note": "Đội kỹ thuật đã thay bóng đèn.", "reason": "Ngoài phạm vi thành phố.",
     "target": "PA-2611-000100", "text": "Chúng tôi đã cử người kiểm tra.", "rating": 5,
@@ -22,7 +24,10 @@ SAMPLE = {
     "description": "Đèn đường trước nhà số 12 Lê Lợi bị hỏng", "address": "12 Lê Lợi",
     "latitude": 10.7769, "longitude": 106.7009, "contact_name": "Nguyễn Văn An",
     "contact_phone": "84912345678", "kind": "sticker", "cases": [_CASE],
-    "categories": [{"number": 1, "name": "Chiếu sáng công cộng"}]}
+    "categories": [{"number": 1, "name": "Chiếu sáng công cộng"}], "ward": "Phường Bến Thành",
+    "wards": ["Phường Bến Thành", "Phường Sài Gòn"], "mapped": True, "current": "Phường Bến Thành",
+    "title": "Cúp nước sáng mai", "body": "Phường Bến Thành cúp nước từ 8 giờ đến 12 giờ.",
+    "items": [{"number": 1, "name": "Chiếu sáng công cộng", "on": True}]}
 
 
 def template_names():
@@ -41,9 +46,11 @@ def _checked(locale, name):
 
 
 def preview(body, locale, name):
-    """(message, error): the Zalo message `body` would make with sample values, as sent."""
+    """(message, error): the Zalo message `body` would make with sample values, as sent: the
+    values the code really passes in a sample conversation where there is one."""
     try:
-        text = messages.render_string(body, SAMPLE, locale)
+        text = messages.render_string(
+            body, {**SAMPLE, **message_catalogue.sample_params(name, locale)}, locale)
     except jinja2.TemplateError as exc:
         return None, str(exc)
     # The buttons as Zalo receives them, built by the same code that sends them.

@@ -1,7 +1,9 @@
 """One case's page and the staff actions on it; every change goes through lifecycle.py."""
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 
+from .. import areas
 from ..cases import lifecycle, rules, suggestions
+from ..config import map_tiles
 from ..models import Case, CasePhoto, Department, Staff
 from ..text import display_phone, mask_email
 from . import access, forms, handoff_views, i18n, timeline, uploads
@@ -69,14 +71,8 @@ def case_page(code):
         canned=suggestions.canned_for(case, i18n.current_locale()) if can_act else [],
         nearby=suggestions.nearby_open(case) if can_act else [],
         chat=handoff_views.state(case.citizen, case) if case.citizen else None,
-        map_tiles=map_tiles(current_app.config))
-
-
-def map_tiles(config):
-    """The map's tile URL and attribution (OpenStreetMap's standard tiles unless set; "off"
-    for no map)."""
-    url = config["MAP_TILE_URL"]
-    return {"url": "" if url in ("", "off") else url, "attribution": config["MAP_ATTRIBUTION"]}
+        map_tiles=map_tiles(current_app.config),
+        ward=areas.name_of(case.area_code) if case.area_code else "")
 
 
 @bp.post("/cases/<code>/status")

@@ -14,10 +14,12 @@ MOMENTS = (
                  "slow_down")),
     ("report", ("report_started", "ask_category", "category_chosen", "category_unclear",
                 "ask_description", "description_too_short", "description_too_long",
-                "ask_location", "location_received", "location_unclear", "ask_photos",
+                "ask_location", "location_received", "location_unclear", "ask_ward",
+                "ward_choose", "ward_chosen", "ward_unknown", "ask_photos",
                 "photo_noted", "photos_received", "photos_full", "photos_expected",
                 "ask_contact_title", "ask_contact", "ask_contact_skip", "contact_received",
-                "contact_expected", "contact_saved", "confirm", "confirm_expected", "ask_edit",
+                "contact_expected", "contact_saved", "confirm", "confirm_expected",
+                "same_case_offer", "same_case_expected", "following_case", "ask_edit",
                 "edit_expected", "back_at_start", "draft_in_progress", "unexpected_input",
                 "cancelled", "nothing_to_cancel", "draft_reminder", "draft_expired")),
     ("confirmation", ("case_created", "case_filed", "case_status", "case_list",
@@ -38,6 +40,9 @@ CARD_PARTS = {"ask_contact_title": "ask_contact"}
 def moment_of(name):
     """The moment a template belongs to, or None."""
     return next((moment for moment, names in MOMENTS if name in names), None)
+
+
+SAMPLE_WARD = "26734"  # Phường Bến Thành
 
 
 def _sample_context(locale):
@@ -88,6 +93,10 @@ def sample_replies(locale):
     for event in _conversation():
         outcome = dialogue.step(draft, event, ctx)
         keep(outcome.replies)
+        if ("locate",) in outcome.effects:  # chat looks the place up; the sample knows its ward
+            place = {**outcome.draft["location"], "ward_code": SAMPLE_WARD}
+            outcome = dialogue.located(outcome.draft, place, ctx)
+            keep(outcome.replies)
         draft = outcome.draft if outcome.draft is not None else draft
     if draft is not None:
         keep(prompts.remind(draft, ctx))
@@ -101,6 +110,12 @@ def sample_replies(locale):
     keep([chat.CASE_LIST_EMPTY])
     keep(subscriptions.set_area(Citizen(), ["26743", "26740"], ctx))
     return found
+
+
+def sample_params(name, locale):
+    """The parameters the code really passes with template `name` in the sample, or {}."""
+    reply = sample_replies(locale).get(CARD_PARTS.get(name, name))
+    return dict(reply.params) if reply is not None else {}
 
 
 def buttons(name, locale):

@@ -3,15 +3,23 @@ import csv
 import datetime as dt
 import io
 
-from flask import Blueprint, Response, current_app, g, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    g,
+    render_template,
+    request,
+    stream_with_context,
+)
 
 from .. import areas, spreadsheet
 from ..cases import stats
+from ..config import map_tiles
 from ..models import Case, Category, Department, utcnow
 from ..text import clean_lines, display_phone, whole_number
 from ..timeutil import format_datetime, to_utc_naive, zone
 from . import access, i18n
-from .case_views import map_tiles
 
 bp = Blueprint("stats_views", __name__)
 
