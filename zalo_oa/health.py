@@ -1,22 +1,35 @@
 """GET /healthz: is the database reachable and current, is a scheduler alive, what is queued."""
 import datetime as dt
+import time
 
 import peewee
 from flask import Blueprint, jsonify
 
-from . import heartbeat, migrations
+from . import db, heartbeat, migrations
 from .models import Alert, InboundEvent, OutboxMessage, utcnow
+from .outage import reason_of
 
 bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
 def healthz():
-    """Service state as JSON; 503 when the database cannot be used."""
+    """Service state as JSON; 503 while the database cannot be used."""
+    began = time.monotonic()
     try:
-        version = migrations.current_version()
-    except Exception as exc:  # noqa: BLE001 - the database itself is down or unreadable
-        return jsonify(status="down", database={"ok": False, "error": type(exc).__name__}), 503
+        body = _state()
+    except (*db.UNAVAILABLE, peewee.DatabaseError) as exc:  # down, or unreadable
+        db.note_unavailable(exc)
+        database = {"ok": False, "error": type(exc).__name__, "reason": reason_of(exc),
+                    **db.outage().report()}
+        return jsonify(status="down", database=database), 503
+    db.note_success(began)
+    body["database"].update(db.outage().report())
+    return jsonify(body)
+
+
+def _state():
+    version = migrations.current_version()
     age = heartbeat.latest_age()
     scheduler_ok = heartbeat.scheduler_alive(age)
     body = {
@@ -31,7 +44,7 @@ def healthz():
     }
     if body["alerts"]:
         body["status"] = "degraded"
-    return jsonify(body)
+    return body
 
 
 def _outbox_counts():

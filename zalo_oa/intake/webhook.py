@@ -4,6 +4,7 @@ import logging
 
 from flask import Blueprint, current_app, jsonify, request
 
+from .. import db
 from ..zalo.signature import matching_signer
 from . import events, inbox
 
@@ -16,6 +17,9 @@ _signers_seen = set()
 _JSON = {"Content-Type": "application/json"}
 ACCEPTED = (b'{"ok":true}\n', 200, _JSON)
 DUPLICATE = (b'{"duplicate":true,"ok":true}\n', 200, _JSON)
+# Zalo retries a delivery that was not acknowledged, so while the database is down the event
+# is refused with a 503 (and kept by Zalo) rather than lost or answered with a 500.
+UNAVAILABLE = (b'{"error":"database unavailable"}\n', 503, {**_JSON, "Retry-After": "10"})
 
 
 def refuse(status, reason):
@@ -60,6 +64,16 @@ def receive():
                  request.headers.get("num_retry", "0"))
         return DUPLICATE
     return ACCEPTED
+
+
+def database_unavailable(exc):
+    """The event could not be recorded: the database is down (logged once per outage)."""
+    db.note_unavailable(exc)
+    return UNAVAILABLE
+
+
+for _error in db.UNAVAILABLE:
+    bp.register_error_handler(_error, database_unavailable)
 
 
 def _note_signer(signer, config):

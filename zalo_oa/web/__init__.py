@@ -9,6 +9,7 @@ from . import (
     case_views,
     csrf,
     dashboard,
+    errors,
     handoff_views,
     i18n,
     oauth,
@@ -24,6 +25,7 @@ def init_app(app):
     auth.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
+    errors.init_app(app)
     # Alerts (a failed OA token refresh pauses sending) show on every page until resolved.
     app.jinja_env.globals["active_alerts"] = lambda: list(Alert.active())
     for module in (dashboard, case_views, handoff_views, uploads, admin, admin_templates,
