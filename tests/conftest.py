@@ -9,7 +9,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from zalo_oa import create_app, migrations
-from zalo_oa.db import database
+from zalo_oa.db import database, release
 from zalo_oa.models import MODELS
 
 PAYLOADS = Path(__file__).parent / "payloads"
@@ -49,6 +49,7 @@ def database_url(tmp_path, pg_database_url):
     from zalo_oa.sandbox.models import MODELS as SANDBOX_MODELS
 
     tables = ", ".join(f'"{m._meta.table_name}"' for m in MODELS + SANDBOX_MODELS)
+    release()  # from the pool, which replaces a connection the test had the server drop
     database.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
 
 

@@ -1,20 +1,16 @@
 """Real `zalo-oa worker` processes: killed mid-batch, and two at once on PostgreSQL."""
 import os
 import signal
-import subprocess
-import sys
-import time
 from collections import Counter
 
 import pytest
 import requests
 
+from tests.processes import process_env, start, stop, wait_for
 from zalo_oa.db import is_postgres
 from zalo_oa.delivery import outbox
 from zalo_oa.models import Citizen, OutboxMessage, utcnow
 from zalo_oa.sandbox.models import SandboxMessage, SandboxUser
-
-ZALO_OA = os.path.join(os.path.dirname(sys.executable), "zalo-oa")
 
 
 @pytest.fixture
@@ -24,13 +20,9 @@ def server(live_server_factory):
 
 def worker(server, **settings):
     """Start `zalo-oa worker` against the test's database and the live sandbox."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZALO_")}
-    env.update(ZALO_OA_DATABASE_URL=server.app.config["DATABASE_URL"], ZALO_OA_SANDBOX="1",
-               ZALO_OA_PUBLIC_URL=server.url, ZALO_OA_SECRET="test",
-               ZALO_OA_SEND_LEASE_SECONDS="3", ZALO_OA_POLL_SECONDS="0.1",
-               ZALO_OA_LOG_LEVEL="WARNING", **settings)
-    return subprocess.Popen([ZALO_OA, "worker"], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    env = process_env(server.app.config["DATABASE_URL"], server.url,
+                      ZALO_OA_SEND_LEASE_SECONDS="3", ZALO_OA_POLL_SECONDS="0.1", **settings)
+    return start(["worker"], env)
 
 
 def queue_for(count):
@@ -45,25 +37,12 @@ def queue_for(count):
                      citizen=citizen, dedupe_key=f"notice:{citizen.id}")
 
 
-def wait_for(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
-
-
 def sent_count():
     return OutboxMessage.select().where(OutboxMessage.status == "sent").count()
 
 
 def deliveries():
     return Counter(m.user_id for m in SandboxMessage.select(SandboxMessage.user_id))
-
-
-def stop(process):
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(10)
 
 
 def test_a_worker_killed_mid_batch_loses_nothing_and_doubles_only_in_flight(server):

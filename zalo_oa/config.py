@@ -21,6 +21,8 @@ DEFAULT_LOCAL_URL = "http://127.0.0.1:5000"
 # (setting name, environment variable, default, kind)
 SETTINGS = [
     ("DATABASE_URL", "ZALO_OA_DATABASE_URL", f"sqlite:///{DATA_DIR / 'zalo_oa.db'}", str),
+    # PostgreSQL connections each process may hold at once (its pool); unused on SQLite.
+    ("DB_MAX_CONNECTIONS", "ZALO_OA_DB_MAX_CONNECTIONS", 20, int),
     ("SECRET_KEY", "ZALO_OA_SECRET", None, str),
     ("ZALO_APP_ID", "ZALO_APP_ID", "", str),
     ("ZALO_APP_SECRET", "ZALO_APP_SECRET", "", str),

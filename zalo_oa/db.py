@@ -1,14 +1,30 @@
-"""The database: one proxy set from a URL, so SQLite and PostgreSQL differ only by the URL."""
+"""The database: one proxy set from a URL, so SQLite and PostgreSQL differ only by the URL.
+
+PostgreSQL connections come from a pool and go back to it after each request, job pass or
+send; one the server dropped (restart, failover, pg_terminate_backend) is replaced when a
+statement fails on it. SQLite keeps one connection per thread for the thread's life.
+"""
 import logging
+import select
+import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
 import peewee
-from playhouse.db_url import connect as connect_url
+from flask import g
+from playhouse.db_url import parse as parse_url
+from playhouse.pool import MaxConnectionsExceeded, PooledDatabase, PooledPostgresqlDatabase
+
+from .outage import Outage
 
 log = logging.getLogger(__name__)
 
 database = peewee.DatabaseProxy()
+
+# What "the database cannot be used right now" looks like: the server is down or dropped the
+# connection (OperationalError, InterfaceError), or every pooled connection is busy.
+UNAVAILABLE = (peewee.OperationalError, peewee.InterfaceError, MaxConnectionsExceeded)
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -17,6 +33,15 @@ SQLITE_PRAGMAS = {
     "busy_timeout": 10000,
     "cache_size": -16000,
 }
+# A pooled connection older than this is closed rather than handed out: after a failover the
+# server's name may point somewhere else, and long-lived sessions hoard server memory.
+STALE_SECONDS = 300
+# How long a thread waits for a free pooled connection before giving up (503 / back off).
+POOL_WAIT_SECONDS = 10
+# libpq defaults, overridable in the URL: fail a connect in seconds rather than minutes, and
+# notice a peer that vanished mid-query (a network blip) within about a minute.
+PG_CONNECT_DEFAULTS = {"connect_timeout": 5, "keepalives": 1, "keepalives_idle": 30,
+                       "keepalives_interval": 10, "keepalives_count": 3}
 
 
 class SchemaTooOld(RuntimeError):
@@ -35,7 +60,67 @@ class ImmediateSqliteDatabase(peewee.SqliteDatabase):
         return super().begin(lock_type or "IMMEDIATE")
 
 
-def make_database(url):
+class HealingPostgresqlDatabase(PooledPostgresqlDatabase):
+    """A connection pool that replaces connections the server dropped, without a ping.
+
+    peewee's pool tests each connection it hands out with a `SELECT 1`, a round trip per
+    request. Here checking out only looks whether the server hung up on an idle connection
+    (a poll, no round trip), so one dropped while idle in the pool is simply replaced. One
+    dropped while in use is found when a statement fails on it: then it and every connection
+    made before that moment are discarded (a server that dropped one dropped them all), and
+    the statement is sent again once on a new connection when that is safe: BEGIN, a read,
+    or an insert that ignores conflicts, and never inside a transaction (the earlier
+    statements of the transaction went down with the connection).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._lost_at = 0.0  # time.time() when a dropped connection was last found
+
+    def _is_closed(self, conn):
+        """Dead by what is known here, without a round trip: the driver's flags, or a server
+        that spoke while the connection sat idle (it sends a FATAL notice as it drops one)."""
+        if conn.closed or self._adapter.txn_status(conn) == self._adapter.txn_unknown:
+            return True
+        idle = select.poll()
+        idle.register(conn.fileno(), select.POLLIN)
+        return bool(idle.poll(0))
+
+    def _is_stale(self, timestamp):
+        return timestamp <= self._lost_at or super()._is_stale(timestamp)
+
+    def begin(self, *args, **kwargs):
+        return self._healing(super().begin, True, *args, **kwargs)
+
+    def execute_sql(self, sql, params=None):
+        return self._healing(super().execute_sql, repeatable(sql), sql, params)
+
+    def _healing(self, run, repeat_ok, *args, **kwargs):
+        try:
+            return run(*args, **kwargs)
+        except (peewee.OperationalError, peewee.InterfaceError):
+            if not (self._drop_if_lost() and repeat_ok and not self.in_transaction()):
+                raise
+        return run(*args, **kwargs)
+
+    def _drop_if_lost(self):
+        """True when this thread's connection is dead; it and all older ones are then dropped."""
+        if self.is_closed() or not self._is_closed(self._state.conn):
+            return False  # connecting failed, or the statement failed on a live connection
+        self._lost_at = time.time()
+        if not self.in_transaction():
+            self.close()  # the pool closes it rather than keeping it (it is stale now)
+        return True
+
+
+def repeatable(sql):
+    """True for a statement that may safely be sent twice: a read, or an insert that ignores
+    a conflict (the webhook's), should the first have been applied before the connection died."""
+    head = sql.lstrip()[:6].upper()
+    return head == "SELECT" or (head == "INSERT" and " DO NOTHING" in sql)
+
+
+def make_database(url, max_connections=20):
     """Build a peewee database for `url` (sqlite:///path or postgresql://...)."""
     scheme = urlparse(url).scheme
     if scheme.startswith("sqlite"):
@@ -43,16 +128,22 @@ def make_database(url):
         path = url.split(":///", 1)[1] if ":///" in url else ":memory:"
         if path not in ("", ":memory:"):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return ImmediateSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10,
-                                       check_same_thread=False)
-    if scheme in ("postgres", "postgresql"):
-        return connect_url(url.replace("postgres://", "postgresql://", 1))
-    raise ValueError(f"unsupported database URL scheme: {scheme!r}")
+        db = ImmediateSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10,
+                                     check_same_thread=False)
+    elif scheme in ("postgres", "postgresql"):
+        params = {**PG_CONNECT_DEFAULTS, **parse_url(url)}
+        db = HealingPostgresqlDatabase(params.pop("database"), max_connections=max_connections,
+                                       stale_timeout=STALE_SECONDS, timeout=POOL_WAIT_SECONDS,
+                                       **params)
+    else:
+        raise ValueError(f"unsupported database URL scheme: {scheme!r}")
+    db.outage = Outage()
+    return db
 
 
-def init_database(url):
+def init_database(url, max_connections=20):
     """Point the proxy at the database for `url` and return it."""
-    db = make_database(url)
+    db = make_database(url, max_connections)
     database.initialize(db)
     return db
 
@@ -62,19 +153,80 @@ def is_postgres():
     return isinstance(database.obj, peewee.PostgresqlDatabase)
 
 
-def ensure_connection():
-    """Open this thread's connection if it is not open; it stays open for the thread's life.
+def outage():
+    """This process's view of database outages (see outage.Outage)."""
+    return database.obj.outage
 
-    Closing the last connection to a WAL database makes SQLite checkpoint and delete the WAL,
-    which costs far more than keeping one connection per worker thread.
+
+def ensure_connection():
+    """Open this thread's connection if it is not open.
+
+    On SQLite it stays open for the thread's life: closing the last connection to a WAL
+    database makes SQLite checkpoint and delete the WAL, which costs far more than keeping one
+    connection per worker thread. On PostgreSQL release() returns it to the pool.
     """
     database.connect(reuse_if_open=True)
 
 
+def release():
+    """End this thread's unit of work: a PostgreSQL connection goes back to the pool."""
+    db = database.obj
+    if isinstance(db, PooledDatabase) and not db.is_closed() and not db.in_transaction():
+        db.close()
+
+
+def disconnect():
+    """Close every connection this process holds (before a fork, or at exit)."""
+    db = database.obj
+    if isinstance(db, PooledDatabase):
+        db.close_all()
+    elif not db.is_closed():
+        db.close()
+
+
+def note_unavailable(exc):
+    """Report that work failed on the database (logged once per outage)."""
+    outage().failed(exc)
+
+
+def note_success(began):
+    """Report work that began at `began` (monotonic) and ended on a usable connection."""
+    db = database.obj
+    if db.outage.down and not db.is_closed() and db.is_connection_usable():
+        db.outage.succeeded(began)
+
+
+@contextmanager
+def unit_of_work():
+    """One job pass or one send: a database failure inside is reported (and re-raised), work
+    that went well ends an outage, and the connection goes back to the pool."""
+    began = time.monotonic()
+    try:
+        yield
+    except UNAVAILABLE as exc:
+        note_unavailable(exc)
+        raise
+    else:
+        note_success(began)
+    finally:
+        release()
+
+
+def _begin_request():
+    g.db_began = time.monotonic()
+
+
+def _end_request(exc):
+    if exc is None:
+        note_success(g.get("db_began", 0.0))
+    release()
+
+
 def init_app(app):
-    """Connect before each request; keep the connection (see ensure_connection)."""
-    init_database(app.config["DATABASE_URL"])
-    app.before_request(ensure_connection)
+    """Connections are opened on first use and released when each request ends."""
+    init_database(app.config["DATABASE_URL"], app.config["DB_MAX_CONNECTIONS"])
+    app.before_request(_begin_request)
+    app.teardown_request(_end_request)
 
 
 def write_transaction():

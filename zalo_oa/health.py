@@ -5,28 +5,44 @@ texts) only a monitor with ZALO_OA_HEALTH_TOKEN or a logged-in admin.
 """
 import datetime as dt
 import hmac
+import time
 
 import peewee
 from flask import Blueprint, current_app, jsonify, request
 
-from . import heartbeat, migrations
+from . import db, heartbeat, migrations
 from .models import Alert, InboundEvent, OutboxMessage, utcnow
+from .outage import reason_of
 
 bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
 def healthz():
-    """Service state as JSON; 503 when the database cannot be used."""
+    """Service state as JSON; 503 while the database cannot be used."""
+    began = time.monotonic()
     try:
-        version = migrations.current_version()
-    except Exception as exc:  # noqa: BLE001 - the database itself is down or unreadable
-        body = {"status": "down", "database": {"ok": False, "error": type(exc).__name__}}
-        return _answer(body, may_see_details(ask_database=False)), 503
+        body = _state()
+        detailed = may_see_details()
+        if detailed:  # the queue counts cost queries: only for those who see them
+            body.update(_queues())
+    except (*db.UNAVAILABLE, peewee.DatabaseError) as exc:  # down, or unreadable
+        db.note_unavailable(exc)
+        database = {"ok": False, "error": type(exc).__name__, "reason": reason_of(exc),
+                    **db.outage().report()}
+        return _answer({"status": "down", "database": database},
+                       may_see_details(ask_database=False)), 503
+    db.note_success(began)
+    body["database"].update(db.outage().report())
+    return _answer(body, detailed)
+
+
+def _state():
+    version = migrations.current_version()
     age = heartbeat.latest_age()
     scheduler_ok = heartbeat.scheduler_alive(age)
     alerts = list(Alert.active())
-    body = {
+    return {
         "status": ("ok" if scheduler_ok and version == migrations.LATEST and not alerts
                    else "degraded"),
         "database": {"ok": True, "schema_version": version, "schema_latest": migrations.LATEST},
@@ -34,14 +50,12 @@ def healthz():
         "alerts": [{"kind": a.kind, "message": a.message, "since": a.created_at.isoformat()}
                    for a in alerts],
     }
-    detailed = may_see_details()
-    if detailed:  # the queue counts cost queries: only for those who see them
-        body["events"] = {status: InboundEvent.select()
-                          .where(InboundEvent.status == status).count()
-                          for status in ("pending", "retry", "parked")}
-        body["outbox"] = _outbox_counts()
-        body["outbox_resent_after_lost_lease"] = _resent()
-    return _answer(body, detailed)
+
+
+def _queues():
+    return {"events": {status: InboundEvent.select().where(InboundEvent.status == status).count()
+                       for status in ("pending", "retry", "parked")},
+            "outbox": _outbox_counts(), "outbox_resent_after_lost_lease": _resent()}
 
 
 def _answer(body, detailed):

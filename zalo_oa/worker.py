@@ -7,10 +7,9 @@ import socket
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from . import handlers, heartbeat
+from . import db, handlers, heartbeat
 from .broadcasts import service
 from .cases import followups
-from .db import ensure_connection
 from .delivery.clients import make_sender
 from .delivery.dispatcher import Dispatcher
 from .evidence import archive
@@ -73,10 +72,15 @@ class Jobs:
                 (self.heartbeat, heartbeat.HEARTBEAT_SECONDS)]
 
     def run(self, job):
+        """One pass of `job`; skipped while a database outage's wait runs (see outage.py)."""
+        if db.outage().wait_seconds():
+            return
         with self.app.app_context():
-            ensure_connection()
             try:
-                job()
+                with db.unit_of_work():
+                    job()
+            except db.UNAVAILABLE:
+                pass  # reported by unit_of_work: one log line per outage, not one per pass
             except Exception:  # one failed pass must not stop the schedule
                 log.exception("job %s failed", job.__name__)
 

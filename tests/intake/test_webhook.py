@@ -6,7 +6,8 @@ import pytest
 import requests
 
 from tests.factories import load_payload
-from tests.signing import mac, post_event, signed
+from tests.outage_helpers import database_down
+from tests.signing import deliver, mac, post_event, signed
 from zalo_oa.models import InboundEvent
 
 
@@ -132,3 +133,16 @@ def test_malformed_signature_header_is_refused(server):
 def test_unknown_events_are_recorded_and_acknowledged(server):
     assert post_event(server, load_payload("unknown_event.json")).status_code == 200
     assert [r.event_name for r in stored(server)] == ["shop_has_order"]
+
+
+def test_events_are_refused_with_503_while_the_database_is_down_then_recorded(app, client):
+    payload = load_payload("user_send_text.json")
+    with database_down():
+        refused = deliver(client, app, payload)
+    assert refused.status_code == 503  # Zalo delivers it again later; never a 500
+    assert refused.get_json() == {"error": "database unavailable"}
+    assert refused.headers["Retry-After"]
+    retried = deliver(client, app, payload)
+    assert retried.status_code == 200 and retried.get_json() == {"ok": True}
+    with app.app_context():
+        assert InboundEvent.select().count() == 1

@@ -1,7 +1,7 @@
 """`zalo-oa demo`, `serve` and `worker`: the processes that run the service."""
 import click
 
-from .. import create_app, migrations, seed
+from .. import create_app, db, migrations, seed
 from ..sandbox import seed as sandbox_seed
 from ..worker import start as start_worker
 from . import context
@@ -53,6 +53,7 @@ def serve(host, port, workers, access_log):
     from ..server import gunicorn_options, run_gunicorn
 
     app = context.ready_app()
+    db.disconnect()  # each gunicorn worker connects after the fork; no socket crosses it
     run_gunicorn(create_app, gunicorn_options(host, port, workers, access_log,
                                               underscore_headers=app.config["SANDBOX"],
                                               database_url=app.config["DATABASE_URL"]))
@@ -62,5 +63,6 @@ def serve(host, port, workers, access_log):
 def worker():
     """Run the scheduler: handle events, send messages, follow-ups."""
     app = context.ready_app()
+    db.release()  # the jobs and senders take connections as they need them
     click.echo("worker started; Ctrl+C to stop")
     start_worker(app, background=False)

@@ -9,7 +9,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from ..db import ensure_connection
+from .. import db
 from ..zalo import tokens
 from . import outbox
 
@@ -50,16 +50,24 @@ class Dispatcher:
 
     def _run(self):
         with self.app.app_context():
-            ensure_connection()
             while not self._stop.is_set():
-                try:
-                    found = self.fill()
-                except Exception:  # a database hiccup must not end the loop
-                    log.exception("dispatcher pass failed")
-                    found = 0
-                if not found:
+                outage_wait = db.outage().wait_seconds()
+                if outage_wait:
+                    self._stop.wait(outage_wait)
+                elif not self._pass():
                     self._wake.wait(self.app.config["POLL_SECONDS"])
                     self._wake.clear()
+
+    def _pass(self):
+        """One fill(); a failure must not end the loop. Return how many were started."""
+        try:
+            with db.unit_of_work():
+                return self.fill()
+        except db.UNAVAILABLE:
+            return 0  # reported by unit_of_work, once per outage; the loop waits it out
+        except Exception:
+            log.exception("dispatcher pass failed")
+            return 0
 
     def fill(self):
         """Lease messages for the idle threads and start sending them; return how many.
@@ -99,9 +107,10 @@ class Dispatcher:
 
     def _send(self, row):
         try:
-            with self.app.app_context():
-                ensure_connection()
+            with self.app.app_context(), db.unit_of_work():
                 self.sender.send(row)
+        except db.UNAVAILABLE:
+            pass  # reported once per outage; the row's lease runs out and a later pass sends it
         except Exception:  # the row's lease runs out and another pass retries it
             log.exception("sending message %s failed unexpectedly", row.id)
         finally:

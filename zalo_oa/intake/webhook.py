@@ -9,6 +9,7 @@ import time
 
 from flask import Blueprint, current_app, jsonify, request
 
+from .. import db
 from ..zalo.signature import verify
 from . import events, inbox
 
@@ -24,6 +25,9 @@ _JSON = {"Content-Type": "application/json"}
 ACCEPTED = (b'{"ok":true}\n', 200, _JSON)
 DUPLICATE = (b'{"duplicate":true,"ok":true}\n', 200, _JSON)
 IGNORED = (b'{"ignored":true,"ok":true}\n', 200, _JSON)
+# Zalo retries a delivery that was not acknowledged, so while the database is down the event
+# is refused with a 503 (and kept by Zalo) rather than lost or answered with a 500.
+UNAVAILABLE = (b'{"error":"database unavailable"}\n', 503, {**_JSON, "Retry-After": "10"})
 
 
 def refuse(status, reason):
@@ -96,6 +100,16 @@ def _read(raw, timestamp):
     if problem is None and str(payload.get("timestamp")) != timestamp:
         problem = "timestamp is not the one that was signed"
     return payload, text, problem
+
+
+def database_unavailable(exc):
+    """The event could not be recorded: the database is down (logged once per outage)."""
+    db.note_unavailable(exc)
+    return UNAVAILABLE
+
+
+for _error in db.UNAVAILABLE:
+    bp.register_error_handler(_error, database_unavailable)
 
 
 def _note_signer(signer, config):

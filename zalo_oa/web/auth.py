@@ -76,6 +76,8 @@ def start_session(staff):
     session.clear()
     session.permanent = True
     session["staff_id"], session["auth"] = staff.id, access.session_mark(staff)
+    # Kept in the session too, so a page drawn without the account (database down) speaks it.
+    session["locale"] = staff.locale
     csrf.new_token()
 
 
