@@ -41,6 +41,12 @@ class Category(BaseModel):
     keywords = JSONField(default=list)
     department = pw.ForeignKeyField(Department, null=True, backref="categories")
     deadline_days = pw.IntegerField(default=5)
+    # An urgent case (staff set priority "urgent", or the report names one of `hazard_terms`,
+    # e.g. "cây đổ chắn đường") is due in this many clock hours instead of working days.
+    urgent_hours = pw.IntegerField(default=24)
+    hazard_terms = JSONField(default=list)
+    # A number the citizen should call at once when it is urgent (e.g. 113 for security).
+    hotline = pw.CharField(null=True, max_length=16)
     # Days between "still being handled" updates while a case stays open.
     update_every_days = pw.IntegerField(default=3)
     # Extra questions for this category (Open311 service attributes): a list of

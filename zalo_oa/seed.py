@@ -16,7 +16,8 @@ def _read(name):
 def load_reference_data():
     """Insert the departments and categories from data/ that the database lacks.
 
-    Rows already present are left alone: admins may have edited them.
+    Rows already present are left alone: admins may have edited them. A change to shipped
+    rows reaches an existing database through a migration step (e.g. 0002_issue13_city_units).
     """
     with database.atomic():
         departments = {d.slug: d for d in Department.select()}
@@ -30,7 +31,10 @@ def load_reference_data():
             Category.create(slug=item["slug"], name_vi=item["name_vi"], name_en=item["name_en"],
                             keywords=item.get("keywords", []), position=position,
                             department=departments.get(item.get("department")),
-                            deadline_days=item.get("deadline_days", 5))
+                            deadline_days=item.get("deadline_days", 5),
+                            urgent_hours=item.get("urgent_hours", 24),
+                            hazard_terms=item.get("hazard_terms", []),
+                            hotline=item.get("hotline"))
 
 
 def create_staff(username, password, role="admin", name=None, department=None):

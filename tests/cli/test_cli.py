@@ -11,6 +11,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 
+from zalo_oa import migrations
 from zalo_oa.cli import main
 
 ZALO_OA = shutil.which("zalo-oa") or os.path.join(os.path.dirname(sys.executable), "zalo-oa")
@@ -37,10 +38,10 @@ def test_db_upgrade_creates_the_schema_and_is_idempotent(sqlite_url):
     first = subprocess.run([ZALO_OA, "db", "upgrade"], env=run_env(sqlite_url),
                            capture_output=True, text=True, timeout=60, check=False)
     assert first.returncode == 0, first.stderr
-    assert "schema upgraded from step 0 to step 1" in first.stdout
+    assert f"schema upgraded from step 0 to step {migrations.LATEST}" in first.stdout
     again = subprocess.run([ZALO_OA, "db", "upgrade"], env=run_env(sqlite_url),
                            capture_output=True, text=True, timeout=60, check=False)
-    assert again.stdout.strip() == "schema at step 1: up to date"
+    assert again.stdout.strip() == f"schema at step {migrations.LATEST}: up to date"
 
 
 def test_serve_and_worker_refuse_an_old_schema(sqlite_url):

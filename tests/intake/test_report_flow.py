@@ -64,9 +64,9 @@ def test_a_citizen_reports_a_broken_street_light_in_vietnamese(live_server, citi
     citizen.send("user_send_text", text="Đèn đường trước nhà số 12 Lê Lợi bị hỏng 3 ngày nay")
     started = citizen.replies(2)
     assert "Sự cố thuộc loại nào?" in started[-1]["text"]
-    assert buttons(started[-1])[0] == "Đèn chiếu sáng"
+    assert buttons(started[-1])[0] == "Chiếu sáng công cộng"
 
-    assert "Sự cố ở đâu?" in citizen.say("Đèn chiếu sáng", 2)
+    assert "Sự cố ở đâu?" in citizen.say("Chiếu sáng công cộng", 2)
 
     citizen.send("user_send_location", latitude=10.7769, longitude=106.7009)
     assert "ảnh" in texts(citizen.replies(2))
@@ -84,11 +84,12 @@ def test_a_citizen_reports_a_broken_street_light_in_vietnamese(live_server, citi
 
     citizen.send("user_submit_info", name="Nguyễn Văn An", phone="0912345678")
     summary = texts(citizen.replies(2))
-    assert "Đèn chiếu sáng" in summary and "Lê Lợi" in summary and "84912345678" in summary
+    assert "Chiếu sáng công cộng" in summary and "Lê Lợi" in summary and "84912345678" in summary
 
     confirmation = citizen.say("Gửi")
     code = re.search(r"PA-\d{4}-\d{6}", confirmation).group(0)
-    assert "Hạn xử lý" in confirmation and "Công ty Chiếu sáng công cộng" in confirmation
+    assert "Hạn xử lý" in confirmation
+    assert "Công ty TNHH MTV Chiếu sáng công cộng TP.HCM" in confirmation
     public_page = f"{live_server.url}/p/{code}"
     assert public_page in confirmation
     page = requests.get(public_page, timeout=5)

@@ -48,7 +48,7 @@ def test_services_list_every_active_category_in_both_formats(client, ctx):
     assert codes == [c.slug for c in Category.listed()]
     lighting = next(s for s in data if s["service_code"] == "lighting")
     assert lighting["type"] == "realtime" and lighting["metadata"] is False
-    assert lighting["group"] == "Công ty Chiếu sáng công cộng"
+    assert lighting["group"] == "Công ty TNHH MTV Chiếu sáng công cộng TP.HCM"
     root = xml_of(client.get("/open311/v2/services.xml"))
     assert root.tag == "services"
     assert [s.findtext("service_code") for s in root.findall("service")] == codes
@@ -174,7 +174,7 @@ def test_single_request_is_a_list_of_one_in_both_formats(client, ctx):
     assert len(data) == 1 and request["service_request_id"] == case.code
     assert request["status"] == "open" and request["status_notes"] == "new"
     assert request["service_code"] == "lighting"
-    assert request["agency_responsible"] == "Công ty Chiếu sáng công cộng"
+    assert request["agency_responsible"] == "Công ty TNHH MTV Chiếu sáng công cộng TP.HCM"
     assert request["requested_datetime"].endswith(W3C_OFFSET)
     assert request["expected_datetime"].endswith(W3C_OFFSET)
     assert dt.datetime.fromisoformat(request["expected_datetime"]).utcoffset() == \

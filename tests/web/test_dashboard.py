@@ -271,7 +271,7 @@ def test_canned_responses_are_filled_in_for_the_case(operator, client):
     CannedResponse.create(title="Khác lĩnh vực", body_vi="x",
                           category=Category.get(Category.slug == "trees"))
     page = client.get(f"/cases/{case.code}").get_data(as_text=True)
-    assert f"Phản ánh {case.code} (Đèn chiếu sáng) hạn" in page
+    assert f"Phản ánh {case.code} (Chiếu sáng công cộng) hạn" in page
     assert "Khác lĩnh vực" not in page
 
 

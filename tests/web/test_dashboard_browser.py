@@ -44,7 +44,7 @@ class SandboxCitizen:
 
 def report(citizen):
     """Report a broken street light through the guided dialogue; return its tracking code."""
-    for text in ("Phản ánh mới", "Đèn chiếu sáng", DESCRIPTION, "12 Lê Lợi, Bến Thành",
+    for text in ("Phản ánh mới", "Chiếu sáng công cộng", DESCRIPTION, "12 Lê Lợi, Bến Thành",
                  "Bỏ qua", "Bỏ qua", "Gửi"):
         citizen.say(text)
     assert wait_for(lambda: re.search(r"PA-\d{4}-\d{6}", citizen.texts()))
@@ -59,7 +59,7 @@ def test_operator_handles_a_reported_case_and_the_citizen_hears_of_it(page, live
     code = report(citizen)
     with screenshot_on_failure(page, tmp_path):
         log_in(page, live_server, "lan")
-        page.select_option("select[name=category]", label="Đèn chiếu sáng")
+        page.select_option("select[name=category]", label="Chiếu sáng công cộng")
         page.select_option("select[name=due]", value="")
         page.click("#filters button[type=submit]")
         page.locator(f"tr[data-code='{code}']").wait_for(timeout=5000)

@@ -10,8 +10,8 @@ from . import access
 
 bp = Blueprint("admin_templates", __name__, url_prefix="/admin/templates")
 
-_CASE = {"code": "PA-2611-000123", "category": "Đèn chiếu sáng", "status": "Đang xử lý",
-         "department": "Công ty Chiếu sáng công cộng", "created_date": "02/11/2026",
+_CASE = {"code": "PA-2611-000123", "category": "Chiếu sáng công cộng", "status": "Đang xử lý",
+         "department": "Công ty TNHH MTV Chiếu sáng công cộng TP.HCM", "created_date": "02/11/2026",
          "due_date": "05/11/2026", "name": "Nguyễn Văn An", "number": 1}
 SAMPLE = {
     **_CASE, "note": "Đội kỹ thuật đã thay bóng đèn.", "reason": "Ngoài phạm vi thành phố.",
@@ -21,7 +21,7 @@ SAMPLE = {
     "description": "Đèn đường trước nhà số 12 Lê Lợi bị hỏng", "address": "12 Lê Lợi",
     "latitude": 10.7769, "longitude": 106.7009, "contact_name": "Nguyễn Văn An",
     "contact_phone": "84912345678", "kind": "sticker", "cases": [_CASE],
-    "categories": [{"number": 1, "name": "Đèn chiếu sáng"}]}
+    "categories": [{"number": 1, "name": "Chiếu sáng công cộng"}]}
 # Buttons the code attaches to some messages, so the preview shows them too.
 BUTTONS = {"fixed_check": (Button("fixed_yes"), Button("fixed_no")),
            "rating_ask": tuple(Button(f"rating_{n}") for n in range(1, 6)),
