@@ -19,7 +19,7 @@ def create_app(test_config=None):
 
     from . import db, health, intake, open311, timeutil, web
 
-    timeutil.configure(settings["TIMEZONE"])
+    timeutil.configure(settings["TIMEZONE"], settings["HOLIDAYS"], settings["EXTRA_DAYS_OFF"])
     db.init_app(app)
     for package in (intake, health, open311, web):
         package.init_app(app)

@@ -2,7 +2,7 @@
 import os
 from pathlib import Path
 
-from .timeutil import parse_quiet_hours
+from .timeutil import parse_days, parse_quiet_hours
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Reference data kept in git (categories, departments)...
@@ -33,6 +33,10 @@ SETTINGS = [
     ("CARD_IMAGE_URL", "ZALO_OA_CARD_IMAGE_URL", "", str),
     ("MEDIA_DIR", "ZALO_OA_MEDIA_DIR", str(DATA_DIR / "media"), str),
     ("TIMEZONE", "ZALO_OA_TIMEZONE", "Asia/Ho_Chi_Minh", str),
+    # Working-day deadlines skip this country's public holidays ("off" for none) and these
+    # extra days off (ISO dates, comma-separated), e.g. the bridge days a Tết decree adds.
+    ("HOLIDAYS", "ZALO_OA_HOLIDAYS", "VN", str),
+    ("EXTRA_DAYS_OFF", "ZALO_OA_EXTRA_DAYS_OFF", "", str),
     ("DEFAULT_LOCALE", "ZALO_OA_LOCALE", "vi", str),
     ("PROVINCE_CODE", "ZALO_OA_PROVINCE_CODE", 79, int),
     ("CASE_CODE_PREFIX", "ZALO_OA_CASE_PREFIX", "PA", str),
@@ -80,6 +84,7 @@ def from_environment(overrides=None):
         config[name] = default if raw in (None, "") else _convert(raw, kind)
     config.update(overrides or {})
     parse_quiet_hours(config["QUIET_HOURS"])  # a typo fails at start, not at 22:00
+    parse_days(config["EXTRA_DAYS_OFF"])
     if config["SANDBOX"]:
         apply_sandbox_defaults(config)
     return config

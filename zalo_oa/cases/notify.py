@@ -41,6 +41,14 @@ def status_changed(case, entry, note=None, after_photo_url=None):
     record_messages(entry, tell(case, replies_for, key=f"status:{entry.id}"))
 
 
+def deadline_extended(case, entry, old_due_date):
+    """Tell the case's citizens its new due date and why it needs more time."""
+    rows = tell(case, lambda citizen: [Reply("deadline_extended", {
+        **case_params(case, citizen.locale), "old_due_date": old_due_date,
+        "reason": entry.body})], key=f"deadline:{entry.id}")
+    record_messages(entry, rows)
+
+
 def staff_replied(case, entry):
     """Send a staff member's public reply to the case's citizens."""
     rows = tell(case, lambda citizen: [Reply("staff_reply", {

@@ -21,6 +21,7 @@ SAMPLE = {
     "description": "Đèn đường trước nhà số 12 Lê Lợi bị hỏng", "address": "12 Lê Lợi",
     "latitude": 10.7769, "longitude": 106.7009, "contact_name": "Nguyễn Văn An",
     "contact_phone": "84912345678", "kind": "sticker", "cases": [_CASE],
+    "old_due_date": "03/11/2026", "hotline": "113",
     "categories": [{"number": 1, "name": "Chiếu sáng công cộng"}]}
 # Buttons the code attaches to some messages, so the preview shows them too.
 BUTTONS = {"fixed_check": (Button("fixed_yes"), Button("fixed_no")),

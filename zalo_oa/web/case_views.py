@@ -1,9 +1,12 @@
 """One case's page and the staff actions on it; every change goes through lifecycle.py."""
+import datetime as dt
+
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 
 from ..cases import lifecycle, rules, suggestions
 from ..models import Case, CasePhoto, Department, Staff
 from ..text import mask_phone
+from ..timeutil import to_local, to_utc_naive, zone
 from . import access, forms, i18n, timeline, uploads
 
 bp = Blueprint("case_views", __name__)
@@ -45,7 +48,7 @@ def case_page(code):
         after_photos=[p for p in photos if p.kind == "after"],
         items=timeline.for_case(case), delivery_state=timeline.delivery_state,
         targets=rules.allowed(case.status) if can_act else (),
-        priorities=rules.PRIORITIES,
+        priorities=rules.PRIORITIES, open_statuses=rules.OPEN_STATUSES,
         departments=list(Department.select().order_by(Department.id)),
         staff_choices=assignable(g.staff) if can_act else [],
         canned=suggestions.canned_for(case, i18n.current_locale()) if can_act else [],
@@ -99,6 +102,24 @@ def set_priority(code):
     with forms.flashing_errors():
         lifecycle.set_priority(case, forms.choice("priority", rules.PRIORITIES), staff=g.staff)
     return _back(case)
+
+
+@bp.post("/cases/<code>/deadline")
+@access.require(access.ACT)
+def extend_deadline(code):
+    """A later due date with a reason; the citizen receives both."""
+    case = access.case_or_404(code, for_action=True)
+    with forms.flashing_errors():
+        day = forms.date("due_date")
+        reason = forms.text("reason", 500, required=True)
+        lifecycle.extend_deadline(case, g.staff, due_on(day, case.due_at), reason)
+    return _back(case)
+
+
+def due_on(day, current_due):
+    """`day` (city calendar) at the time of day the case is due now (17:00 if it has none)."""
+    clock = to_local(current_due).time() if current_due else dt.time(17, 0)
+    return to_utc_naive(dt.datetime.combine(day, clock, tzinfo=zone()))
 
 
 @bp.post("/cases/<code>/note")

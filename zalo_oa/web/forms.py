@@ -1,5 +1,6 @@
 """Reading submitted forms: trimmed text, numbers, choices, and the errors staff are shown."""
 import contextlib
+import datetime as dt
 
 from flask import flash, request
 
@@ -34,6 +35,14 @@ def integer(name, minimum=None, maximum=None):
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         raise FormError("error_number")
     return value
+
+
+def date(name):
+    """A YYYY-MM-DD field (an <input type=date>) as a date; FormError when missing or wrong."""
+    try:
+        return dt.date.fromisoformat((request.form.get(name) or "").strip())
+    except ValueError:
+        raise FormError("error_date") from None
 
 
 def choice(name, choices, required=True):
