@@ -1,7 +1,7 @@
 """Matching what citizens type."""
 import pytest
 
-from zalo_oa.text import contains_phrase, fold, mask_phone, normalize_phone
+from zalo_oa.text import contains_phrase, fold, format_phone, mask_phone, normalize_phone
 
 
 @pytest.mark.parametrize("raw, folded", [
@@ -27,3 +27,12 @@ def test_phone_numbers_become_84_form(raw, phone):
 
 def test_masked_phone_hides_the_middle():
     assert mask_phone("84912345678") == "8491****678"
+
+
+@pytest.mark.parametrize("stored, shown", [
+    ("84912345678", "0912 345 678"), ("842838221234", "028 3822 1234"),
+    ("0912", "0912"), ("", ""), (None, ""),
+])
+def test_stored_84_numbers_are_shown_the_vietnamese_way(stored, shown):
+    assert format_phone(stored) == shown
+

@@ -51,6 +51,19 @@ SETTINGS = [
     ("SEND_LEASE_SECONDS", "ZALO_OA_SEND_LEASE_SECONDS", 60, int),
     ("SEND_MAX_AGE_HOURS", "ZALO_OA_SEND_MAX_AGE_HOURS", 24, float),
     ("TEMPLATES_FILE", "ZALO_OA_TEMPLATES_FILE", str(REFERENCE_DIR / "zalo_templates.json"), str),
+    # VND per message by cost class, and which class each Zalo quota_type is (editable).
+    ("PRICES_FILE", "ZALO_OA_PRICES_FILE", str(REFERENCE_DIR / "prices.json"), str),
+    # While Zalo reports a quota or billing problem, one paid send tries again this often.
+    ("BILLING_PROBE_SECONDS", "ZALO_OA_BILLING_PROBE_SECONDS", 300, float),
+    # Sign every call with appsecret_proof (HMAC-SHA256 of the token with the app secret).
+    ("ZALO_APP_SECRET_PROOF", "ZALO_APP_SECRET_PROOF", False, bool),
+    # Staff reminders by e-mail when a staff member's Zalo window is closed.
+    ("SMTP_HOST", "ZALO_OA_SMTP_HOST", "", str),
+    ("SMTP_PORT", "ZALO_OA_SMTP_PORT", 587, int),
+    ("SMTP_SECURITY", "ZALO_OA_SMTP_SECURITY", "starttls", str),
+    ("SMTP_USER", "ZALO_OA_SMTP_USER", "", str),
+    ("SMTP_PASSWORD", "ZALO_OA_SMTP_PASSWORD", "", str),
+    ("SMTP_FROM", "ZALO_OA_SMTP_FROM", "", str),
     # Non-urgent pushes wait out the night: "22:00-06:00" (city time), or "off".
     ("QUIET_HOURS", "ZALO_OA_QUIET_HOURS", "22:00-06:00", str),
     ("POLL_SECONDS", "ZALO_OA_POLL_SECONDS", 0.25, float),

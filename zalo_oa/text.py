@@ -38,3 +38,17 @@ def mask_phone(phone):
     if not phone:
         return ""
     return phone[:4] + "*" * max(len(phone) - 7, 0) + phone[-3:]
+
+
+def format_phone(phone):
+    """A stored 84... number as Vietnamese readers write it: 0912 345 678 (0xxx xxx xxx);
+    anything else unchanged."""
+    digits = re.sub(r"\D", "", phone or "")
+    if not digits.startswith("84") or not 10 <= len(digits) <= 12:
+        return phone or ""
+    local = "0" + digits[2:]
+    if len(local) == 10:  # mobiles: 0912 345 678
+        return f"{local[:4]} {local[4:7]} {local[7:]}"
+    if len(local) == 11:  # landlines with an area code: 028 3822 1234
+        return f"{local[:3]} {local[3:7]} {local[7:]}"
+    return f"{local[:3]} {local[3:6]} {local[6:]}"

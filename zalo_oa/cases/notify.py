@@ -80,8 +80,9 @@ def rating_replies(case, locale):
 
 
 def notify_department(case, template, escalate=False):
-    """Tell the case's department (and admins when escalating), in the timeline and in Zalo."""
-    query = Staff.select().where(Staff.active & Staff.zalo_user_id.is_null(False))
+    """Tell the case's department (and admins when escalating), in the timeline and by the
+    way each member can be reached (Zalo, e-mail, ZNS or the dashboard: see window.py)."""
+    query = Staff.select().where(Staff.active)
     if escalate:
         query = query.where((Staff.department == case.department) | (Staff.role == "admin"))
     else:

@@ -8,11 +8,10 @@ import datetime as dt
 import flask
 from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, url_for
 
-from ..broadcasts import audience, audience_query, service
+from ..broadcasts import audience, audience_query, channel, service
 from ..media import UploadError
 from ..models import Broadcast, Category, utcnow
 from ..timeutil import to_utc_naive, zone
-from ..zalo import followers_api
 from ..zalo.errors import ZaloError
 from . import access, forms, uploads
 
@@ -144,12 +143,10 @@ def _send_article(item):
     if not item.article_id:
         abort(400)
     try:
-        followers_api.broadcast_article(make_client(flask.current_app), item.article_id)
+        channel.send_article(item, make_client(flask.current_app), utcnow())
     except ZaloError as exc:
         flask.flash(f"{exc.code}: {exc.message}", "error")
         return redirect(url_for(".review", id=item.id))
-    item.channel, item.status, item.finished_at = "article", "done", utcnow()
-    item.save()
     return redirect(url_for(".progress", id=item.id))
 
 

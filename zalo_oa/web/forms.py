@@ -1,10 +1,12 @@
 """Reading submitted forms: trimmed text, numbers, choices, and the errors staff are shown."""
 import contextlib
 import datetime as dt
+import re
 
 from flask import flash, request
 
 from ..cases.rules import TransitionError
+from ..text import normalize_phone
 
 
 class FormError(ValueError):
@@ -43,6 +45,25 @@ def date(name):
         return dt.date.fromisoformat((request.form.get(name) or "").strip())
     except ValueError:
         raise FormError("error_date") from None
+
+
+def email(name):
+    """An e-mail address field, or None when left empty; FormError when it is not one."""
+    value = text(name, 254)
+    if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        raise FormError("error_email")
+    return value or None
+
+
+def phone(name):
+    """A Vietnamese phone number field as stored (84...), or None when left empty."""
+    value = text(name, 32)
+    if not value:
+        return None
+    stored = normalize_phone(value)
+    if stored is None:
+        raise FormError("error_phone")
+    return stored
 
 
 def choice(name, choices, required=True):

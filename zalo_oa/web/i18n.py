@@ -8,6 +8,7 @@ from flask import current_app, g, session
 
 from ..cases.queries import time_left
 from ..models import utcnow
+from ..text import format_phone
 from ..timeutil import format_datetime
 
 LABEL_DIR = Path(__file__).resolve().parent.parent / "templates" / "dashboard" / "i18n"
@@ -68,4 +69,5 @@ def local_time(value):
 def init_app(app):
     app.context_processor(_context)
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["phone"] = format_phone
     app.jinja_env.globals["deadline"] = deadline
