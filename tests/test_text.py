@@ -1,7 +1,7 @@
 """Matching what citizens type."""
 import pytest
 
-from zalo_oa.text import contains_phrase, fold, format_phone, mask_phone, normalize_phone
+from zalo_oa.text import contains_phrase, fold, format_phone, mask_phone, normalize_phone, shorten
 
 
 @pytest.mark.parametrize("raw, folded", [
@@ -36,3 +36,9 @@ def test_masked_phone_hides_the_middle():
 def test_stored_84_numbers_are_shown_the_vietnamese_way(stored, shown):
     assert format_phone(stored) == shown
 
+
+def test_a_long_text_is_shortened_at_a_word_with_an_ellipsis():
+    text = "Đèn đường trước nhà số 12 Lê Lợi bị hỏng, " * 20
+    short = shorten(text, 200)
+    assert len(short) <= 200 and short.endswith("…") and not short.endswith(" …")
+    assert text.startswith(short[:-1]) and shorten("ngắn thôi") == "ngắn thôi"

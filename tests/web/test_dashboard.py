@@ -165,7 +165,7 @@ def test_viewers_see_the_citizen_masked_and_no_actions(ctx, client):
 
 def test_operators_see_the_citizen_phone(operator, client):
     page = client.get(f"/cases/{make_case().code}").get_data(as_text=True)
-    assert "84912345678" in page and "Nguyễn Văn An" in page
+    assert '<a href="tel:+84912345678">0912 345 678</a>' in page and "Nguyễn Văn An" in page
 
 
 def test_timeline_shows_each_message_with_its_delivery_state(operator, client):

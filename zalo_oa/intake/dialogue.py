@@ -9,10 +9,13 @@ from dataclasses import dataclass, field
 
 from .. import areas
 from ..delivery.messages import Button, Reply
-from ..text import contains_phrase, fold, normalize_phone
+from ..text import contains_phrase, fold, format_phone, normalize_phone, shorten
 
 MIN_DESCRIPTION = 10
 MAX_DESCRIPTION = 2000
+# The summary shows this much of a long description, so Zalo's 2,000-character limit never
+# cuts off the instructions for the buttons below it.
+SUMMARY_DESCRIPTION = 200
 MAX_PHOTOS = 5
 SLOTS = ("category", "description", "location", "photos", "contact")
 
@@ -47,7 +50,7 @@ ANSWERS = {
     "edit": {"sua", "chinh sua", "sua lai", "edit", "change"},
 }
 EDIT_FIELDS = {
-    "category": {"loai", "loai van de", "danh muc", "category"},
+    "category": {"linh vuc", "loai", "loai van de", "danh muc", "category"},
     "description": {"mo ta", "noi dung", "description"},
     "location": {"vi tri", "dia chi", "location", "address"},
     "photos": {"anh", "hinh", "hinh anh", "photos", "photo"},
@@ -78,6 +81,7 @@ class Context:
     locale: str = "vi"
     code_prefix: str = "PA"
     province_code: int = 79
+    draft_expire_hours: float = 24
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,9 @@ def remind(draft, ctx):
 
 def expire(draft, ctx):
     """What the citizen is told when an idle draft is dropped."""
-    return [Reply("draft_expired", buttons=_menu_buttons())]
+    hours = ctx.draft_expire_hours
+    return [Reply("draft_expired", {"hours": int(hours) if hours == int(hours) else hours},
+                  buttons=_menu_buttons())]
 
 
 # --- inputs -------------------------------------------------------------------------------
@@ -489,11 +495,12 @@ def summary_params(draft, ctx):
     location = draft["location"] or {}
     contact = draft["contact"] or {}
     return {"category": category.name(ctx.locale) if category else "",
-            "description": draft["description"] or "",
+            "description": shorten(draft["description"] or "", SUMMARY_DESCRIPTION),
             "address": location.get("address") or "",
             "latitude": location.get("latitude"), "longitude": location.get("longitude"),
             "photo_count": len(draft["photos"]),
-            "contact_name": contact.get("name") or "", "contact_phone": contact.get("phone") or ""}
+            "contact_name": contact.get("name") or "",
+            "contact_phone": format_phone(contact.get("phone") or "")}
 
 
 def _menu_buttons(with_continue=False):
