@@ -92,3 +92,20 @@ def test_the_review_page_shows_each_route_with_its_money(server):
     assert 'data-route="cs_free"' in page and 'data-route="template"' in page
     assert 'id="total-vnd">165 ₫' in page
     assert "Tin tư vấn miễn phí" in page and "1 bài/ngày, 4 bài/tháng" in page
+
+
+def test_followers_zalo_no_longer_counts_are_skipped_with_zalos_reason(server):
+    follower(server, "still", 3)
+    follower(server, "left", 3)
+    follower(server, "closed", 3)
+    requests.patch(f"{server.url}/sandbox/citizens/left", json={"is_follower": False},
+                   timeout=TIMEOUT)
+    requests.patch(f"{server.url}/sandbox/citizens/closed", timeout=TIMEOUT,
+                   json={"is_follower": False, "blocks_invitations": True})
+    broadcast = send(server)
+    report = service.progress(broadcast)
+    assert (report["sent"], report["failed"]) == (1, 2)
+    reasons = dict(report["reasons"])
+    assert any(r.startswith("-213") for r in reasons) and any(r.startswith("-217")
+                                                               for r in reasons)
+    assert OutboxMessage.select().where(OutboxMessage.status == "pending").count() == 0

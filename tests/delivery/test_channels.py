@@ -141,6 +141,17 @@ def test_appsecret_proof_is_sent_when_the_setting_is_on(server):
     assert row(message).status == "sent" and not alerts.is_active(alerts.PROOF)
 
 
+def test_images_go_by_url_so_expiring_upload_ids_cannot_strand_them(server):
+    configure(server, upload_ttl_seconds=0)
+    citizen = person(server, "u1")
+    [photo] = outbox.queue_replies(citizen, [Reply(
+        "after_photo", CASE, form="image", image_url=f"{server.url}/static/img/contact_card.png")])
+    dispatcher.send_due(sender_of(server))
+    assert row(photo).status == "sent"
+    element = inbox(server, "u1")[0]["payload"]["message"]["attachment"]["payload"]["elements"][0]
+    assert "url" in element and "attachment_id" not in element
+
+
 # --- template parameters and ZNS --------------------------------------------------------------
 
 def test_a_long_unit_name_is_cut_to_the_templates_length_and_accepted(server):
