@@ -138,8 +138,8 @@ class Sender:
             if alerts.is_active(alerts.PROOF):
                 alerts.resolve(alerts.PROOF)
         table = prices.load(self.config["PRICES_FILE"])
-        quota_type = ((data.get("quota") or {}).get("quota_type") or None) \
-            if isinstance(data.get("quota"), dict) else None
+        quota = data.get("quota")
+        quota_type = (quota.get("quota_type") or None) if isinstance(quota, dict) else None
         cost_class = window.cost_class_of(route, quota_type, prices.quota_classes(table))
         if cost_class in window.PAID and alerts.is_active(alerts.BILLING):
             alerts.resolve(alerts.BILLING)
