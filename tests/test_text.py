@@ -9,6 +9,7 @@ from zalo_oa.text import (
     mask_email,
     mask_phone,
     normalize_phone,
+    shorten,
     tel_href,
 )
 
@@ -65,3 +66,10 @@ def test_masked_email_keeps_the_first_letter_and_the_domain():
 def test_windows_and_old_mac_line_endings_become_newlines():
     assert clean_lines("một\r\nhai\rba\n") == "một\nhai\nba\n"
     assert clean_lines(None) == ""
+
+
+def test_a_long_text_is_shortened_at_a_word_with_an_ellipsis():
+    text = "Đèn đường trước nhà số 12 Lê Lợi bị hỏng, " * 20
+    short = shorten(text, 200)
+    assert len(short) <= 200 and short.endswith("…") and not short.endswith(" …")
+    assert text.startswith(short[:-1]) and shorten("ngắn thôi") == "ngắn thôi"

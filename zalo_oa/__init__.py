@@ -20,7 +20,7 @@ def create_app(test_config=None):
 
     from . import bad_input, db, health, intake, open311, security_headers, timeutil, web
 
-    timeutil.configure(settings["TIMEZONE"])
+    timeutil.configure(settings["TIMEZONE"], settings["HOLIDAYS"], settings["EXTRA_DAYS_OFF"])
     db.init_app(app)
     bad_input.init_app(app)
     security_headers.init_app(app)

@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .timeutil import parse_quiet_hours
+from .timeutil import parse_days, parse_quiet_hours
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Reference data kept in git (categories, departments)...
@@ -62,6 +62,10 @@ SETTINGS = [
     ("CARD_IMAGE_URL", "ZALO_OA_CARD_IMAGE_URL", "", str),
     ("MEDIA_DIR", "ZALO_OA_MEDIA_DIR", str(DATA_DIR / "media"), str),
     ("TIMEZONE", "ZALO_OA_TIMEZONE", "Asia/Ho_Chi_Minh", str),
+    # Working-day deadlines skip this country's public holidays ("off" for none) and these
+    # extra days off (ISO dates, comma-separated), e.g. the bridge days a Tết decree adds.
+    ("HOLIDAYS", "ZALO_OA_HOLIDAYS", "VN", str),
+    ("EXTRA_DAYS_OFF", "ZALO_OA_EXTRA_DAYS_OFF", "", str),
     ("DEFAULT_LOCALE", "ZALO_OA_LOCALE", "vi", str),
     ("PROVINCE_CODE", "ZALO_OA_PROVINCE_CODE", 79, int),
     ("CASE_CODE_PREFIX", "ZALO_OA_CASE_PREFIX", "PA", str),
@@ -76,6 +80,19 @@ SETTINGS = [
     ("SEND_LEASE_SECONDS", "ZALO_OA_SEND_LEASE_SECONDS", 60, int),
     ("SEND_MAX_AGE_HOURS", "ZALO_OA_SEND_MAX_AGE_HOURS", 24, float),
     ("TEMPLATES_FILE", "ZALO_OA_TEMPLATES_FILE", str(REFERENCE_DIR / "zalo_templates.json"), str),
+    # VND per message by cost class, and which class each Zalo quota_type is (editable).
+    ("PRICES_FILE", "ZALO_OA_PRICES_FILE", str(REFERENCE_DIR / "prices.json"), str),
+    # While Zalo reports a quota or billing problem, one paid send tries again this often.
+    ("BILLING_PROBE_SECONDS", "ZALO_OA_BILLING_PROBE_SECONDS", 300, float),
+    # Sign every call with appsecret_proof (HMAC-SHA256 of the token with the app secret).
+    ("ZALO_APP_SECRET_PROOF", "ZALO_APP_SECRET_PROOF", False, bool),
+    # Staff reminders by e-mail when a staff member's Zalo window is closed.
+    ("SMTP_HOST", "ZALO_OA_SMTP_HOST", "", str),
+    ("SMTP_PORT", "ZALO_OA_SMTP_PORT", 587, int),
+    ("SMTP_SECURITY", "ZALO_OA_SMTP_SECURITY", "starttls", str),
+    ("SMTP_USER", "ZALO_OA_SMTP_USER", "", str),
+    ("SMTP_PASSWORD", "ZALO_OA_SMTP_PASSWORD", "", str),
+    ("SMTP_FROM", "ZALO_OA_SMTP_FROM", "", str),
     # Non-urgent pushes wait out the night: "22:00-06:00" (city time), or "off".
     ("QUIET_HOURS", "ZALO_OA_QUIET_HOURS", "22:00-06:00", str),
     ("POLL_SECONDS", "ZALO_OA_POLL_SECONDS", 0.25, float),
@@ -117,6 +134,7 @@ def from_environment(overrides=None):
         config[name] = default if raw in (None, "") else _convert(raw, kind)
     config.update(overrides or {})
     parse_quiet_hours(config["QUIET_HOURS"])  # a typo fails at start, not at 22:00
+    parse_days(config["EXTRA_DAYS_OFF"])
     if config["SANDBOX"]:
         apply_sandbox_defaults(config)
     return config

@@ -70,6 +70,11 @@ class Staff(BaseModel):
     department = pw.ForeignKeyField(Department, null=True, backref="staff")
     active = pw.BooleanField(default=True)
     zalo_user_id = pw.CharField(null=True, max_length=64)
+    # Reminders reach staff by Zalo only within 7 days of their own last message to the OA;
+    # otherwise by e-mail, or ZNS to their phone (84...), or on the dashboard.
+    last_interaction_at = pw.DateTimeField(null=True)
+    email = pw.CharField(null=True)
+    phone = pw.CharField(null=True, max_length=32)
     locale = pw.CharField(default="vi", max_length=8)
     failed_logins = pw.IntegerField(default=0)
     locked_until = pw.DateTimeField(null=True)
@@ -318,8 +323,14 @@ class OutboxMessage(BaseModel):
     # Template parameters, for a send that must fall back to a ZBS/ZNS template.
     params = JSONField(null=True)
     urgent = pw.BooleanField(default=False)
+    # A reminder to a staff member rather than a message to a citizen.
+    staff = pw.ForeignKeyField(Staff, null=True, backref="messages", on_delete="SET NULL")
     channel = pw.CharField(null=True, max_length=16)
+    # What it cost: forecast from the window until Zalo answers, then Zalo's own quota_type
+    # (reply | sub_quota | purchase_quota | reward_quota) and the price table's VND.
     cost_class = pw.CharField(null=True, max_length=16)
+    quota_type = pw.CharField(null=True, max_length=32)
+    cost_vnd = pw.IntegerField(null=True)
     expires_at = pw.DateTimeField(null=True)
     dedupe_key = pw.CharField(unique=True, null=True, max_length=191)
     status = pw.CharField(default="pending", max_length=16)

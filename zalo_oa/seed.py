@@ -22,7 +22,7 @@ def load_reference_data(province_code=None):
     categories it creates (data/routing.json); the canned replies when there are none at all.
 
     Rows already present are left alone: admins may have edited them. A change to shipped
-    rows reaches an existing database through a migration step (e.g. 0002_issue13_city_units).
+    rows reaches an existing database through a migration step (e.g. 0002_city_units).
     """
     with database.atomic():
         departments = {d.slug: d for d in Department.select()}

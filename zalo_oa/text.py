@@ -51,6 +51,18 @@ def normalize_phone(raw):
     return "84" + digits
 
 
+def shorten(text, limit=200):
+    """`text` cut to about `limit` characters at a word boundary, marked with "…"."""
+    text = (text or "").strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip(" ,.;:-") + "…"
+
+
 def mask_phone(phone):
     """A phone number with its middle hidden, for places where the whole number must not show."""
     if not phone:

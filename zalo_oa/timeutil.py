@@ -1,14 +1,48 @@
-"""The city's clock: times are stored as naive UTC and shown in the city's zone."""
+"""The city's clock: times are stored as naive UTC and shown in the city's zone; working days
+skip weekends and the country's public holidays (Tết and Hùng Kings' day on the lunar
+calendar, from the `holidays` package) and any extra days off the government decrees."""
 import datetime as dt
 import functools
 from zoneinfo import ZoneInfo
 
-_city = {"zone": ZoneInfo("Asia/Ho_Chi_Minh")}
+import holidays
+
+_city = {"zone": ZoneInfo("Asia/Ho_Chi_Minh"), "country": "VN", "extra": frozenset()}
 
 
-def configure(name):
-    """Set the city's time zone (ZALO_OA_TIMEZONE)."""
+def configure(name, holiday_country="VN", extra_days_off=""):
+    """Set the city's time zone (ZALO_OA_TIMEZONE) and its days off (ZALO_OA_HOLIDAYS, a
+    country code or "off"; ZALO_OA_EXTRA_DAYS_OFF, ISO dates separated by commas)."""
     _city["zone"] = ZoneInfo(name)
+    country = (holiday_country or "").strip().upper()
+    _city["country"] = None if country in ("", "OFF", "NONE") else country
+    _city["extra"] = parse_days(extra_days_off)
+
+
+def parse_days(text):
+    """"2026-02-13, 2026-02-23" as a frozenset of dates; ValueError names a bad one."""
+    days = set()
+    for part in (text or "").replace(";", ",").split(","):
+        if part.strip():
+            try:
+                days.add(dt.date.fromisoformat(part.strip()))
+            except ValueError:
+                raise ValueError(f"not a date (YYYY-MM-DD): {part.strip()!r}") from None
+    return frozenset(days)
+
+
+@functools.lru_cache(maxsize=64)
+def public_holidays(country, year):
+    """The public holidays of `country` in `year` as {date: name} (English names)."""
+    return dict(holidays.country_holidays(country, years=year, language="en_US"))
+
+
+def is_working_day(day):
+    """Monday to Friday, not a public holiday and not an extra day off."""
+    if day.weekday() >= 5 or day in _city["extra"]:
+        return False
+    country = _city["country"]
+    return country is None or day not in public_holidays(country, day.year)
 
 
 def zone():
@@ -45,12 +79,13 @@ def from_epoch_ms(value):
 
 
 def add_working_days(start_utc_naive, days):
-    """`days` working days (Monday to Friday, city time) after `start`, same time of day."""
+    """`days` working days (city time: no weekends, holidays or days off) after `start`, at
+    the same time of day."""
     local = to_local(start_utc_naive)
     added = 0
     while added < days:
         local += dt.timedelta(days=1)
-        if local.weekday() < 5:
+        if is_working_day(local.date()):
             added += 1
     return to_utc_naive(local)
 

@@ -63,13 +63,22 @@ class Jobs:
     def heartbeat(self):
         heartbeat.beat(self.name)
 
+    def sandbox_retries(self):
+        """The sandbox plays Zalo: it retries failed webhook deliveries on Zalo's ladder."""
+        from .sandbox import delivery
+
+        delivery.retry_due(self.app.config)
+
     def declared(self):
         """(job, interval in seconds) pairs: the whole schedule."""
-        return [(self.events, self.app.config["POLL_SECONDS"]), (self.followups, 5),
+        jobs = [(self.events, self.app.config["POLL_SECONDS"]), (self.followups, 5),
                 (self.broadcast_job, 5), (self.media, 2),
                 (self.drafts, 30), (self.token, TOKEN_CHECK_SECONDS),
                 (self.prune_events, PRUNE_SECONDS),
                 (self.heartbeat, heartbeat.HEARTBEAT_SECONDS)]
+        if self.app.config["SANDBOX"]:
+            jobs.append((self.sandbox_retries, 1))
+        return jobs
 
     def run(self, job):
         """One pass of `job`; skipped while a database outage's wait runs (see outage.py)."""

@@ -126,13 +126,41 @@ def test_emergency_goes_at_night_while_others_wait_for_six(ctx):
     assert going.urgent and going.due_at == night
 
 
-def test_the_estimate_splits_by_the_window(ctx):
+def routes(estimate):
+    return {r["route"]: (r["count"], r["vnd"]) for r in estimate["routes"]}
+
+
+def test_an_announcement_goes_by_the_zbs_template_never_by_consultation(ctx):
     now = utcnow()
     make_citizens(2, last_interaction_at=now - dt.timedelta(hours=3))
     make_citizens(3, last_interaction_at=now - dt.timedelta(days=3))
     make_citizens(4, last_interaction_at=now - dt.timedelta(days=30))
-    split = service.estimate(make_broadcast(), now)
-    assert split == {"free": 2, "billed": 3, "template": 0, "unreachable": 4}
+    estimate = service.estimate(make_broadcast(), now)
+    assert routes(estimate) == {"cs_free": (0, 0), "template": (9, 9 * 165),
+                                "unreachable": (0, 0)}
+    assert estimate["total_vnd"] == 1485
+
+
+def test_an_emergency_uses_free_consultation_inside_48_hours_only(ctx):
+    now = utcnow()
+    make_citizens(2, last_interaction_at=now - dt.timedelta(hours=3))
+    make_citizens(3, last_interaction_at=now - dt.timedelta(days=3))
+    estimate = service.estimate(make_broadcast(emergency=True), now)
+    assert routes(estimate)["cs_free"] == (2, 0)
+    assert routes(estimate)["template"] == (3, 3 * 165)
+
+
+def test_without_a_template_an_announcement_is_refused_and_the_article_offered(ctx, tmp_path):
+    ctx.config["TEMPLATES_FILE"] = str(tmp_path / "none.json")
+    make_citizens(3, last_interaction_at=utcnow() - dt.timedelta(hours=1))
+    broadcast = make_broadcast(article_id="article-1")
+    assert routes(service.estimate(broadcast))["unreachable"] == (3, 0)
+    with pytest.raises(Refused, match="no_channel"):
+        service.send_now(broadcast)
+    article = make_broadcast(article_id="article-1", channel="article")
+    estimate = service.estimate(article)
+    assert routes(estimate) == {"article": (3, 0)}
+    assert estimate["article_caps"]["per_month"] == 4
 
 
 def test_the_message_is_rendered_with_title_body_and_a_literal_button(ctx):

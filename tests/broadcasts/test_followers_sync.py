@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 import requests
 
-from zalo_oa.broadcasts import followers_sync
+from zalo_oa.broadcasts import channel, followers_sync
 from zalo_oa.models import Broadcast, Citizen, OAToken, utcnow
 from zalo_oa.sandbox.models import SandboxUser
 from zalo_oa.zalo.client import ZaloClient
@@ -91,6 +91,6 @@ def test_an_article_broadcast_goes_through_zalo_and_ends_the_broadcast(sandbox):
     with sandbox.app.app_context():
         item = service.save_draft({"title": "Tin mới", "body": "Xem bài viết", "article_id": "a1",
                                    "channel": "article", "audience": {"all": True}})
-        service.send_article(item, client)
+        channel.send_article(item, client, utcnow())
         item = Broadcast.get_by_id(item.id)
     assert (item.status, item.channel) == ("done", "article") and item.finished_at

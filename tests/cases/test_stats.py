@@ -29,10 +29,10 @@ def known(app):
                   due_at=at(7 * D + H), status="in_progress")
         make_case("trees", created_at=at(7 * D), updated_at=at(8 * D), status="rejected",
                   address="7 Pasteur, Quận 1", latitude=None, longitude=None)
-        for sent, cost in ((at(H), "free"), (at(2 * H), "free"), (at(8 * D), "zns"),
-                           (None, "billed")):
+        for sent, cost, vnd in ((at(H), "free", 0), (at(2 * H), "free", 0),
+                                (at(8 * D), "zns", 200), (None, "billed", None)):
             OutboxMessage.create(zalo_user_id="u1", kind="reply", payload={}, sent_at=sent,
-                                 cost_class=cost)
+                                 cost_class=cost, cost_vnd=vnd)
         yield app
 
 
@@ -80,6 +80,12 @@ def test_message_cost_classes_per_week(known):
     assert stats.cost_classes(stats.Filters()) == {"2026-06-01": {"free": 2},
                                                    "2026-06-08": {"zns": 1}}
     assert stats.cost_classes(stats.Filters(start=at(7 * D))) == {"2026-06-08": {"zns": 1}}
+
+
+def test_real_spending_adds_the_vnd_each_sent_message_cost(known):
+    assert stats.spending(stats.Filters()) == {
+        "classes": {"free": {"count": 2, "vnd": 0}, "zns": {"count": 1, "vnd": 200}},
+        "total_vnd": 200}
 
 
 def test_map_shows_open_cases_with_a_location(known):

@@ -31,8 +31,12 @@ def test_broadcast_send_reaches_every_follower_once_and_reports(live_server):
     for user in ("f1", "f2"):
         inbox = requests.get(f"{live_server.url}/sandbox/citizens/{user}/messages",
                              timeout=5).json()
-        texts = [m["payload"]["message"].get("text", "") for m in inbox]
-        assert sum("Cúp nước" in t for t in texts) == 1
+        # An announcement is news: Zalo's ZBS "truyền thông" template, not a cs message.
+        news = [m for m in inbox if m["api"] == "template"]
+        assert [m["payload"]["template_data"]["tieu_de"] for m in news] == ["Cúp nước"]
+        assert news[0]["payload"]["template_id"] == "zbs-announcement"
+        assert not any("Cúp nước" in m["payload"].get("message", {}).get("text", "")
+                       for m in inbox)
 
 
 def test_followers_sync_imports_the_oas_followers(live_server):

@@ -27,8 +27,8 @@ def sender(server):
 @pytest.fixture
 def citizen(server):
     with server.app.app_context():
-        requests.patch(f"{server.url}/sandbox/citizens/u-1", json={"display_name": "An"},
-                       timeout=5)
+        requests.patch(f"{server.url}/sandbox/citizens/u-1", timeout=5, json={
+            "display_name": "An", "last_message_at": int(time.time() * 1000)})
         yield touch("u-1", utcnow(), True)
 
 
@@ -45,8 +45,9 @@ def age(server, citizen, days):
     when = utcnow() - dt.timedelta(days=days)
     Citizen.update(last_interaction_at=when).where(Citizen.id == citizen.id).execute()
     millis = int(when.replace(tzinfo=dt.UTC).timestamp() * 1000)
-    requests.patch(f"{server.url}/sandbox/citizens/{citizen.zalo_user_id}",
-                   json={"last_interaction_at": millis}, timeout=5).raise_for_status()
+    requests.patch(f"{server.url}/sandbox/citizens/{citizen.zalo_user_id}", timeout=5,
+                   json={"last_interaction_at": millis, "last_message_at": millis}
+                   ).raise_for_status()
 
 
 def row(message):
@@ -168,7 +169,7 @@ def test_outside_the_window_without_a_template_is_undeliverable(server, sender, 
     [message] = outbox.queue_replies(citizen, [Reply("cancelled")])
     dispatcher.send_due(sender)
     assert row(message).status == "undeliverable"
-    assert row(message).last_error == "undeliverable: outside the 7-day window"
+    assert row(message).last_error == "undeliverable: outside the 7-day window and no template"
     assert sandbox_inbox(server) == []
 
 

@@ -9,6 +9,7 @@ import pytest
 from tests.factories import http_login, login, make_staff, post
 from tests.sandbox_helpers import TIMEOUT, citizen_event, messages_of, png_bytes, wait_for
 from zalo_oa.cases import lifecycle
+from zalo_oa.errors import Refused
 from zalo_oa.intake import counter
 from zalo_oa.models import AuditLog, Case, CasePhoto, Category, Citizen, OutboxMessage, utcnow
 
@@ -66,9 +67,9 @@ def test_without_a_matching_follower_updates_go_by_zns_to_the_phone(lan):
 
 
 def test_a_walk_in_needs_a_real_phone_and_a_known_channel(lan):
-    with pytest.raises(ValueError, match="bad_phone"):
+    with pytest.raises(Refused, match="bad_phone"):
         counter.file_case(report(channel="counter", phone="12"), lan)
-    with pytest.raises(ValueError, match="unknown_channel"):
+    with pytest.raises(Refused, match="unknown_channel"):
         counter.file_case(report(channel="fax"), lan)
     assert not Case.select().exists()
 

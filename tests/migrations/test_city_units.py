@@ -136,7 +136,7 @@ def test_the_upgrade_keeps_admins_edits_and_every_case_and_account(scratch_url):
         "Tổng Công ty Điện lực TP.HCM (EVNHCMC)")
     city_units = Department.select().where(Department.area_code.is_null())
     assert Category.select().count() == 14 and city_units.count() == 11
-    # Step 0003 sends the ward-level categories still on the generic unit to the ward's own.
+    # Step 0006 sends the ward-level categories still on the generic unit to the ward's own.
     to_ward = RoutingRule.select().where(RoutingRule.to_ward & RoutingRule.area_code.is_null())
     assert sorted(r.category.slug for r in to_ward) == ["admin_procedures", "environment",
                                                          "noise", "urban_order"]

@@ -17,10 +17,19 @@ def configure(server, **knobs):
 
 def test_config_has_zalos_defaults_and_validates_changes(sandbox):
     url = f"{sandbox.url}/sandbox/config"
-    assert requests.get(url, timeout=TIMEOUT).json() == {"rate_limit_per_minute": 4000,
-                                                          "latency_ms": 0}
-    assert configure(sandbox, latency_ms=5) == {"rate_limit_per_minute": 4000, "latency_ms": 5}
-    for bad in ({}, {"latency_ms": -1}, {"rate_limit_per_minute": 0}, {"latency_ms": "5"}):
+    defaults = requests.get(url, timeout=TIMEOUT).json()
+    assert defaults == {"rate_limit_per_minute": 4000, "latency_ms": 0,
+                        "webhook_timeout_ms": 2000, "webhook_retry_scale": 1.0,
+                        "webhook_subscribed": True, "upload_ttl_seconds": 7 * 24 * 3600,
+                        "article_review_seconds": 1800, "zns_daily_quota": 500,
+                        "paid_quota": None, "zca_state": "ok",
+                        "require_appsecret_proof": False, "oauth_callback": None,
+                        "oa_violation": False}
+    assert configure(sandbox, latency_ms=5) == {**defaults, "latency_ms": 5}
+    assert configure(sandbox, paid_quota=3, zca_state="empty")["zca_state"] == "empty"
+    assert configure(sandbox, paid_quota=None)["paid_quota"] is None
+    for bad in ({}, {"latency_ms": -1}, {"rate_limit_per_minute": 0}, {"latency_ms": "5"},
+                {"zca_state": "broke"}, {"webhook_subscribed": 1}, {"paid_quota": -1}):
         assert requests.post(url, json=bad, timeout=TIMEOUT).status_code == 400
 
 

@@ -67,6 +67,23 @@ def test_callback_for_another_oa_is_refused(sandbox):
     assert requests.get(callback, timeout=TIMEOUT).status_code == 400
 
 
+def test_a_redirect_uri_other_than_the_registered_callback_gets_14003(sandbox):
+    registered = sandbox.url + tokens.CALLBACK_PATH
+    for other in (registered + "?x=1", "http://127.0.0.1/cb", registered.replace("http", "https")):
+        url = oauth.permission_url(oauth_url(sandbox), "sandbox-app", other, "c", "s")
+        answer = requests.get(url, timeout=TIMEOUT)
+        assert answer.status_code == 400 and "-14003" in answer.text
+    # The service builds exactly the registered callback, so its consent goes through...
+    with sandbox.app.app_context():
+        assert allow(tokens.start_authorization(sandbox.app.config)).startswith(registered)
+    # ...and an admin who registered another callback sees Zalo's -14003 at once.
+    requests.post(f"{sandbox.url}/sandbox/config", timeout=TIMEOUT,
+                  json={"oauth_callback": "https://oa.city.example/zalo/oauth/callback"})
+    with sandbox.app.app_context():
+        refused = requests.get(tokens.start_authorization(sandbox.app.config), timeout=TIMEOUT)
+    assert refused.status_code == 400 and "-14003" in refused.text
+
+
 def test_consent_page_refuses_an_unknown_app(sandbox):
     url = oauth.permission_url(oauth_url(sandbox), "other-app", "http://x/cb", "c", "s")
     answer = requests.get(url, timeout=TIMEOUT)
@@ -74,7 +91,8 @@ def test_consent_page_refuses_an_unknown_app(sandbox):
 
 
 def _code_for(sandbox, verifier):
-    url = oauth.permission_url(oauth_url(sandbox), "sandbox-app", "http://127.0.0.1/cb",
+    url = oauth.permission_url(oauth_url(sandbox), "sandbox-app",
+                               sandbox.url + tokens.CALLBACK_PATH,
                                oauth.code_challenge(verifier), "s")
     return parse_qs(urlsplit(allow(url)).query)["code"][0]
 

@@ -29,12 +29,12 @@ def now_ms():
 
 
 def test_cs_text_is_accepted_stored_and_listed(sandbox):
-    patch_citizen(sandbox, "u1", display_name="An")
+    patch_citizen(sandbox, "u1", display_name="An", last_message_at=int(time.time() * 1000))
     answer = send_cs(sandbox, "u1", {"text": "Xin chào\nAn"})
     assert answer["error"] == 0 and answer["message"] == "Success"
     data = answer["data"]
     assert data["user_id"] == "u1" and data["sent_time"].isdigit()
-    assert data["quota"] == {"quota_type": "reply", "remain": "8", "total": "8"}
+    assert data["quota"] == {"quota_type": "reply", "remain": "7", "total": "8"}
     listed = messages_of(sandbox, "u1")
     assert [m["message_id"] for m in listed] == [data["message_id"]]
     assert listed[0]["api"] == "cs"

@@ -38,8 +38,12 @@ def test_catalogue_gives_every_status_a_zbs_template_and_some_a_zns_one():
     assert len(statuses) >= 8 and all(catalogue[k]["zbs_template_id"] for k in statuses)
     with_zns = [kind for kind in catalogue if catalogue[kind].get("zns_template_id")]
     assert 0 < len(with_zns) < len(catalogue)
-    ours = {"code", "category", "status", "department", "due_date", "note", "reason"}
-    assert all(set(entry["params"].values()) <= ours for entry in catalogue.values())
+    ours = {"code", "category", "status", "department", "due_date", "note", "reason", "title",
+            "body"}
+    for entry in catalogue.values():
+        assert {spec["from"] for spec in entry["params"].values()} <= ours
+        # Every parameter has Zalo's maximum length, so a long value is cut before sending.
+        assert all(isinstance(spec["max"], int) for spec in entry["params"].values())
 
 
 def test_template_by_uid_reaches_a_user_silent_for_a_month(sandbox):

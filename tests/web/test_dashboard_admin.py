@@ -30,6 +30,20 @@ def test_admin_creates_a_department_account(admin, client):
     assert AuditLog.select().where(AuditLog.action == "staff_create").exists()
 
 
+def test_reminder_contacts_are_kept_and_the_phone_shown_the_vietnamese_way(admin, client):
+    lighting = Department.get(Department.slug == "lighting")
+    post(client, "/admin/staff", username="den", password="mật khẩu dài đủ", name="Tổ đèn",
+         role="department", department=str(lighting.id), locale="vi",
+         email="to.den@city.example", phone="0912 345 678")
+    made = Staff.get(Staff.username == "den")
+    assert (made.email, made.phone) == ("to.den@city.example", "84912345678")
+    page = client.get(f"/admin/staff/{made.id}").get_data(as_text=True)
+    assert 'value="0912 345 678"' in page
+    post(client, f"/admin/staff/{made.id}", name="Tổ đèn", role="department", locale="vi",
+         department=str(lighting.id), active="1", email="không-phải-email", phone="12")
+    assert Staff.get_by_id(made.id).email == "to.den@city.example"
+
+
 def test_a_department_account_needs_a_department(admin, client):
     post(client, "/admin/staff", username="den", password="x" * 12, role="department",
          locale="vi")
@@ -61,9 +75,10 @@ def test_admins_cannot_lock_themselves_out(admin, client):
 def test_admin_sets_a_category_deadline(admin, client):
     trees = Category.get(Category.slug == "trees")
     post(client, f"/admin/categories/{trees.id}", deadline_days="1", update_every_days="2",
-         department=str(trees.department_id))
+         urgent_hours="6", department=str(trees.department_id))
     trees = Category.get_by_id(trees.id)
     assert (trees.deadline_days, trees.update_every_days, trees.active) == (1, 2, False)
+    assert trees.urgent_hours == 6
 
 
 def test_admin_adds_a_canned_reply(admin, client):

@@ -18,12 +18,10 @@ from ..config import card_image_url
 from ..db import database
 from ..delivery import window
 from ..delivery.messages import MAX_TEXT, Button, Reply, render
-from ..delivery.sender import load_templates
 from ..errors import Refused
 from ..models import Broadcast, Citizen, OutboxMessage, utcnow
 from ..timeutil import parse_quiet_hours, to_local, to_utc_naive
-from ..zalo import followers_api
-from . import audience, audience_query
+from . import audience, audience_query, channel
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +30,6 @@ BATCH = 1000
 EDITABLE = ("draft", "scheduled")
 PENDING = ("pending", "sending")
 FAILED = ("failed", "undeliverable")
-SPLIT = {"free": "free", "billed": "billed", "template": "template", "zns": "template",
-         "none": "unreachable"}
 
 
 # --- drafts -------------------------------------------------------------------------------------
@@ -86,19 +82,11 @@ def preview(broadcast, locale="vi"):
     return render(reply_of(broadcast), locale, card_image_url=card_image_url(current_app.config))
 
 
-# --- estimate -----------------------------------------------------------------------------------
+# --- estimate ---------------------------------------------------------------------------------
 
 def estimate(broadcast, now=None):
-    """How the audience splits by route now: {"free", "billed", "template", "unreachable"}."""
-    now = now or utcnow()
-    templates = load_templates(current_app.config["TEMPLATES_FILE"])
-    split = dict.fromkeys(("free", "billed", "template", "unreachable"), 0)
-    for rows in audience_query.batches(broadcast.audience, now, Citizen.last_interaction_at,
-                                       Citizen.phone):
-        for _id, last, phone in rows:
-            route = window.choose_route(last, now, templates, KIND, phone)
-            split[SPLIT[route.cost_class]] += 1
-    return split
+    """Each route with its recipients and VND (see channel.estimate)."""
+    return channel.estimate(broadcast, now or utcnow())
 
 
 # --- lifecycle ----------------------------------------------------------------------------------
@@ -115,27 +103,24 @@ def _set_status(broadcast, status, **fields):
     broadcast.save()
 
 
-def send_now(broadcast):
-    """Hand the broadcast to the worker: its next pass fans it out."""
+def _sendable(broadcast):
     _require(broadcast, *EDITABLE)
     if not audience.is_targeted(broadcast.audience):
         raise Refused("no_audience")
+    if not channel.has_channel(broadcast):
+        raise Refused("no_channel")
+
+
+def send_now(broadcast):
+    """Hand the broadcast to the worker: its next pass fans it out."""
+    _sendable(broadcast)
     _set_status(broadcast, "queued", scheduled_at=None)
 
 
 def schedule(broadcast, at):
     """Send at `at` (naive UTC); a time in the past means now."""
-    _require(broadcast, *EDITABLE)
-    if not audience.is_targeted(broadcast.audience):
-        raise Refused("no_audience")
+    _sendable(broadcast)
     _set_status(broadcast, "scheduled", scheduled_at=at)
-
-
-def send_article(broadcast, client):
-    """Zalo's own broadcast of the article to every follower (a channel apart from messages);
-    a ZaloError says why Zalo refused it."""
-    followers_api.broadcast_article(client, broadcast.article_id)
-    _set_status(broadcast, "done", channel="article", finished_at=utcnow())
 
 
 def _move(broadcast, from_statuses, to_status):

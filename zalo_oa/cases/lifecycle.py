@@ -8,11 +8,10 @@ from ..db import database
 from ..evidence import archive
 from ..models import Case, CasePhoto, Category, TimelineEntry, utcnow
 from ..places import boundaries, resolve
-from ..timeutil import add_working_days, to_local
-from . import notify, routing, rules, schedule
+from ..timeutil import format_date, to_local
+from . import notify, routing, rules, schedule, urgency
 
 log = logging.getLogger(__name__)
-
 
 
 def make_code(prefix, case_id, created_at):
@@ -29,6 +28,9 @@ def open_case(citizen, draft, prefix="PA", channel="zalo", staff=None):
     contact = draft.get("contact") or {}
     ward = ward_of(location)
     now = utcnow()
+    # A hazard named in the report (or flagged by whoever drafted it) makes it urgent.
+    hazard = urgency.hazard_in(draft["description"], category.hazard_terms)
+    urgent = bool(hazard or draft.get("urgent"))
     with database.atomic():
         case = Case.create(
             citizen=citizen, category=category, department=routing.unit_for(category, ward),
@@ -38,7 +40,8 @@ def open_case(citizen, draft, prefix="PA", channel="zalo", staff=None):
             contact_email=contact.get("email"),
             channel=channel, created_at=now, updated_at=now,
             is_public=draft.get("public", True),
-            due_at=add_working_days(now, category.deadline_days))
+            priority=urgency.URGENT if urgent else "normal",
+            due_at=urgency.due_at(now, category, urgent))
         case.code = make_code(prefix, case.id, now)
         case.area_code = ward or (citizen.area_code if citizen is not None else None)
         case.save(only=[Case.code, Case.area_code])
@@ -46,7 +49,8 @@ def open_case(citizen, draft, prefix="PA", channel="zalo", staff=None):
             CasePhoto.create(case=case, url=url, media=archive.media_for(url))
         TimelineEntry.create(case=case, kind="created", actor=_actor(staff) if staff else "citizen",
                              staff=staff, created_at=now,
-                             data={"channel": channel, "photos": len(draft.get("photos", []))})
+                             data={"channel": channel, "photos": len(draft.get("photos", [])),
+                                   "urgent": hazard or urgent or None})
         schedule.case_opened(case)
     log.info("case %s opened (%s)", case.code, category.slug)
     return case
@@ -140,12 +144,37 @@ def set_priority(case, priority, staff=None):
     if priority not in rules.PRIORITIES:
         raise ValueError(f"unknown priority {priority!r}")
     with database.atomic():
+        due = urgency.due_after_priority(case, case.category, priority, utcnow())
         old, case.priority = case.priority, priority
-        case.save(only=[Case.priority])
+        moved, case.due_at = due != case.due_at, due
+        case.save(only=[Case.priority, Case.due_at])
         TimelineEntry.create(case=case, kind="priority", actor=_actor(staff), staff=staff,
-                             data={"from": old, "to": priority})
+                             data={"from": old, "to": priority,
+                                   "due_at": due.isoformat() if moved and due else None})
+        if moved:
+            schedule.deadline_changed(case)
         if staff is not None:
             audit.record(staff, "set_priority", case.code, old=old, new=priority)
+
+
+def extend_deadline(case, staff, new_due, reason):
+    """Give an open case a later due time; the citizen is told the new date and the reason,
+    and the deadline reminders move with it. Raises rules.TransitionError when not allowed."""
+    rules.check_extension(case.status, case.due_at, new_due, reason, utcnow())
+    with database.atomic():
+        old = case.due_at
+        case.due_at, case.updated_at = new_due, utcnow()
+        case.save(only=[Case.due_at, Case.updated_at])
+        entry = TimelineEntry.create(
+            case=case, kind="deadline", actor=_actor(staff), staff=staff, body=reason.strip(),
+            public=True, data={"from": old.isoformat() if old else None,
+                               "to": new_due.isoformat()})
+        if staff is not None:
+            audit.record(staff, "extend_deadline", case.code, new=new_due.isoformat())
+        notify.deadline_extended(case, entry, format_date(old))
+        schedule.deadline_changed(case)
+    log.info("case %s: due %s -> %s", case.code, old, new_due)
+    return entry
 
 
 def add_note(case, staff, body):

@@ -68,6 +68,14 @@ def status_changed(case, entry, note=None, after_photo_url=None):
     record_messages(entry, tell(case, replies_for, key=f"status:{entry.id}"))
 
 
+def deadline_extended(case, entry, old_due_date):
+    """Tell the case's citizens its new due date and why it needs more time."""
+    rows = tell(case, lambda citizen: [Reply("deadline_extended", {
+        **case_params(case, citizen.locale), "old_due_date": old_due_date,
+        "reason": entry.body})], key=f"deadline:{entry.id}")
+    record_messages(entry, rows)
+
+
 def staff_replied(case, entry):
     """Send a staff member's public reply to the case's citizens."""
     rows = tell(case, lambda citizen: [Reply("staff_reply", {
@@ -99,8 +107,9 @@ def rating_replies(case, locale):
 
 
 def notify_department(case, template, escalate=False):
-    """Tell the case's department (and admins when escalating), in the timeline and in Zalo."""
-    query = Staff.select().where(Staff.active & Staff.zalo_user_id.is_null(False))
+    """Tell the case's department (and admins when escalating), in the timeline and by the
+    way each member can be reached (Zalo, e-mail, ZNS or the dashboard: see window.py)."""
+    query = Staff.select().where(Staff.active)
     if escalate:
         query = query.where((Staff.department == case.department) | (Staff.role == "admin"))
     else:

@@ -2,7 +2,7 @@
 from flask import current_app
 
 from ..delivery.messages import label
-from ..timeutil import format_date
+from ..timeutil import format_date, format_datetime
 
 
 def status_name(status, locale):
@@ -15,6 +15,7 @@ def case_params(case, locale):
     category = case.category
     department = case.department
     public = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    urgent = case.priority == "urgent"
     return {
         "code": case.code,
         "public_url": f"{public}/p/{case.code}" if public and case.is_public else "",
@@ -23,5 +24,8 @@ def case_params(case, locale):
         if department else "",
         "status": status_name(case.status, locale),
         "created_date": format_date(case.created_at),
-        "due_date": format_date(case.due_at),
+        # An urgent case is due in hours: the time matters as much as the day.
+        "due_date": format_datetime(case.due_at) if urgent else format_date(case.due_at),
+        "urgent": urgent,
+        "hotline": (category.hotline or "") if urgent else "",
     }

@@ -46,5 +46,15 @@ def check_transition(current, new, reason=None, duplicate_of=None, case_id=None)
             raise TransitionError("target_closed")
 
 
+def check_extension(status, old_due, new_due, reason, now):
+    """Raise TransitionError unless an open case may move its due time to `new_due`."""
+    if status not in OPEN_STATUSES:
+        raise TransitionError("extension_closed")
+    if not (reason or "").strip():
+        raise TransitionError("extension_reason_required")
+    if new_due <= now or (old_due is not None and new_due <= old_due):
+        raise TransitionError("extension_not_later")
+
+
 def is_open(status):
     return status in OPEN_STATUSES

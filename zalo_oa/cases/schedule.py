@@ -55,16 +55,29 @@ def status_changed(case, old, entry_id, now=None):
         cancel(case, "fixed_check", "auto_close")
 
 
-def schedule_deadlines(case):
-    """Reminders to the department before the due date, at it, and an escalation after."""
+def deadline_changed(case):
+    """The due time moved (extension, urgency): the reminders follow it."""
+    cancel(case, *DEADLINE_KINDS)
+    if rules.is_open(case.status):
+        schedule_deadlines(case)
+
+
+def schedule_deadlines(case, now=None):
+    """Reminders to the department before the due date, at it, and an escalation after.
+
+    A short deadline (an urgent case due in hours) gets reminders in proportion: the warning
+    comes halfway at the earliest, and the escalation no later than the same span after.
+    """
     if case.due_at is None:
         return
     config = current_app.config
+    span = max(case.due_at - (now or utcnow()), dt.timedelta(minutes=10))
+    before = min(dt.timedelta(hours=config["DUE_SOON_HOURS"]), span / 2)
+    after = min(dt.timedelta(hours=config["ESCALATE_AFTER_HOURS"]), span)
     stamp = case.due_at.isoformat()
-    schedule(case, "due_soon", case.due_at - dt.timedelta(hours=config["DUE_SOON_HOURS"]), stamp)
+    schedule(case, "due_soon", case.due_at - before, stamp)
     schedule(case, "overdue", case.due_at, stamp)
-    schedule(case, "escalation",
-             case.due_at + dt.timedelta(hours=config["ESCALATE_AFTER_HOURS"]), stamp)
+    schedule(case, "escalation", case.due_at + after, stamp)
 
 
 def schedule_still_handling(case, now):

@@ -135,18 +135,38 @@ def satisfaction(data):
             for d, v in sorted(ratings.items(), key=lambda item: str(item[0]))]
 
 
-def cost_classes(filters):
-    """Messages sent per week by cost class (free, billed, template, ZNS)."""
-    query = OutboxMessage.select(OutboxMessage.sent_at, OutboxMessage.cost_class).where(
+def _sent(filters, *fields):
+    query = OutboxMessage.select(OutboxMessage.sent_at, *fields).where(
         OutboxMessage.sent_at.is_null(False))
     if filters.start is not None:
         query = query.where(OutboxMessage.sent_at >= filters.start)
     if filters.end is not None:
         query = query.where(OutboxMessage.sent_at < filters.end)
+    return query.tuples().iterator()
+
+
+def cost_classes(filters):
+    """Messages sent per week by cost class (free, billed, template, zns, email, dashboard)."""
     table = defaultdict(Counter)
-    for sent_at, cost_class in query.tuples().iterator():
+    for sent_at, cost_class in _sent(filters, OutboxMessage.cost_class):
         table[week(sent_at)][cost_class or "unknown"] += 1
     return {w: dict(table[w]) for w in sorted(table)}
+
+
+def spending(filters):
+    """What the messages really cost, per cost class: {"class": {"count", "vnd"}} and the total.
+
+    The class is Zalo's own answer (its quota_type) where it gave one, and the VND the price
+    table said when each message went; messages from before prices were kept count 0 VND.
+    """
+    table = defaultdict(lambda: {"count": 0, "vnd": 0})
+    for _sent_at, cost_class, vnd in _sent(filters, OutboxMessage.cost_class,
+                                           OutboxMessage.cost_vnd):
+        row = table[cost_class or "unknown"]
+        row["count"] += 1
+        row["vnd"] += vnd or 0
+    return {"classes": dict(sorted(table.items())),
+            "total_vnd": sum(row["vnd"] for row in table.values())}
 
 
 def open_map(data):
@@ -165,6 +185,7 @@ def summary(filters, now):
             "open_vs_closed": open_vs_closed(data), "medians": medians(data),
             "on_time": on_time(data, now), "reopen": reopen_rate(data),
             "satisfaction": satisfaction(data), "costs": cost_classes(filters),
+            "spending": spending(filters),
             "map": open_map(data), "done_statuses": list(DONE_STATUSES)}
 
 

@@ -16,7 +16,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 VARIABLES = frozenset({
     "L", "address", "body", "cases", "categories", "category", "code", "contact_name",
     "contact_phone", "count", "created_date", "current", "department", "description",
-    "due_date", "has_draft", "ignored", "items", "kind", "latitude", "length", "longitude",
+    "due_date", "has_draft", "hotline", "hours", "ignored", "items", "kind", "latitude",
+    "length", "longitude", "old_due_date", "urgent",
     "mapped", "max", "min", "more", "name", "names", "note", "number", "photo_count",
     "public_url", "rating", "reason", "status", "suggested", "target", "text", "time_left",
     "title", "ward", "wards"})

@@ -12,7 +12,9 @@ def make_client(app, limiter=None):
                       tokens.token_provider(config["ZALO_OA_ACCESS_TOKEN"]),
                       timeout=config["ZALO_HTTP_TIMEOUT"], zns_base=config["ZALO_ZNS_BASE"],
                       on_rate_headers=limiter.observe if limiter else None,
-                      pool_size=config["SEND_THREADS"])
+                      pool_size=config["SEND_THREADS"],
+                      proof_secret=config["ZALO_APP_SECRET"] if config["ZALO_APP_SECRET_PROOF"]
+                      else None)
 
 
 def make_sender(app):

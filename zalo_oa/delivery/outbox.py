@@ -9,7 +9,7 @@ from flask import current_app
 
 from ..config import card_image_url
 from ..db import is_postgres, write_transaction
-from ..models import Citizen, OutboxMessage, utcnow
+from ..models import Citizen, OutboxMessage, Staff, utcnow
 from ..timeutil import parse_quiet_hours, to_local, to_utc_naive
 from . import window
 from .messages import render
@@ -36,8 +36,10 @@ def queue_replies(citizen, replies, case=None, key=None, urgent=True):
 
 
 def queue_to_staff(member, reply, case, key):
-    """Queue a message to a staff member's own Zalo account (reminders about their cases)."""
-    return _queue_rendered(member.zalo_user_id, None, member.locale, [reply], case, key, False)
+    """Queue a reminder to a staff member; the sender picks Zalo, e-mail, ZNS or the dashboard
+    (a member without a Zalo account gets a queue of their own, `staff:<id>`)."""
+    return _queue_rendered(member.zalo_user_id or f"staff:{member.id}", None, member.locale,
+                           [reply], case, key, False, staff=member)
 
 
 def queue_to_phone(phone, locale, replies, case, key, urgent=False):
@@ -52,13 +54,13 @@ def phone_of(message):
     return None
 
 
-def _queue_rendered(user_id, citizen, locale, replies, case, key, urgent):
+def _queue_rendered(user_id, citizen, locale, replies, case, key, urgent, staff=None):
     rows = []
     now = utcnow()
     card = card_image_url(current_app.config)
     for index, reply in enumerate(replies):
         row = queue(user_id, reply.template, render(reply, locale, card_image_url=card),
-                    citizen=citizen, case=case, urgent=urgent,
+                    citizen=citizen, case=case, urgent=urgent, staff=staff,
                     params={"template": reply.template, "locale": locale,
                             "params": _plain(reply.params)},
                     dedupe_key=f"{key}:{index}" if key else None,
@@ -74,7 +76,7 @@ def _plain(params):
 
 
 def queue(user_id, kind, message, citizen=None, case=None, dedupe_key=None, due_at=None,
-          urgent=True, params=None, api="cs"):
+          urgent=True, params=None, api="cs", staff=None):
     """Queue one message; a repeated `dedupe_key` queues nothing and returns None."""
     now = utcnow()
     due_at = due_at or now
@@ -82,7 +84,8 @@ def queue(user_id, kind, message, citizen=None, case=None, dedupe_key=None, due_
         quiet = parse_quiet_hours(current_app.config["QUIET_HOURS"])
         due_at = to_utc_naive(window.not_before_morning(to_local(due_at), quiet))
     max_age = dt.timedelta(hours=current_app.config["SEND_MAX_AGE_HOURS"])
-    row = {"citizen": citizen, "zalo_user_id": user_id, "case": case, "kind": kind,
+    row = {"citizen": citizen, "staff": staff, "zalo_user_id": user_id, "case": case,
+           "kind": kind,
            "api": api, "payload": message, "dedupe_key": dedupe_key, "urgent": urgent,
            "params": params, "due_at": due_at, "expires_at": due_at + max_age}
     if dedupe_key is None:
@@ -164,12 +167,23 @@ def _claim_query(condition, limit, exclude_users):
 
 
 def attach_citizens(rows):
-    """Load the leased messages' citizens in one query (the sender needs each one)."""
-    ids = {row.citizen_id for row in rows if row.citizen_id}
-    found = {c.id: c for c in Citizen.select().where(Citizen.id.in_(ids))} if ids else {}
-    for row in rows:
-        if row.citizen_id:
-            row.citizen = found.get(row.citizen_id)
+    """Load the leased messages' citizens (and staff) in one query each: the sender needs them."""
+    for model, field in ((Citizen, "citizen"), (Staff, "staff")):
+        ids = {getattr(row, f"{field}_id") for row in rows if getattr(row, f"{field}_id")}
+        found = {p.id: p for p in model.select().where(model.id.in_(ids))} if ids else {}
+        for row in rows:
+            if getattr(row, f"{field}_id"):
+                setattr(row, field, found.get(getattr(row, f"{field}_id")))
+
+
+def dashboard_reminders(staff, now, days=7, limit=20):
+    """The reminders that could reach `staff` neither by Zalo, e-mail nor ZNS: shown on the
+    dashboard instead, newest first."""
+    since = now - dt.timedelta(days=days)
+    return list(OutboxMessage.select()
+                .where((OutboxMessage.staff == staff) & (OutboxMessage.channel == "dashboard")
+                       & (OutboxMessage.sent_at >= since))
+                .order_by(OutboxMessage.id.desc()).limit(limit))
 
 
 # --- outcomes ---------------------------------------------------------------------------------
@@ -181,11 +195,13 @@ def settle(message, status, **fields):
      .where(OutboxMessage.id == message.id).execute())
 
 
-def mark_sent(message, route, zalo_message_id):
-    """Record a send Zalo accepted, with its message id. When a sender whose lease was taken
-    over finishes too, the message went twice: the first id is kept, the repeat logged."""
+def mark_sent(message, route, zalo_message_id, cost_class=None, quota_type=None, cost_vnd=None):
+    """Record a send Zalo accepted: the route it took, what it cost (Zalo's quota_type when it
+    said), its message id. When a sender whose lease was taken over finishes too, the message
+    went twice: the first id is kept, the repeat logged."""
     fields = {"status": "sent", "sent_at": utcnow(), "last_error": None, "claimed_until": None,
-              "channel": route.channel, "cost_class": route.cost_class}
+              "channel": route.channel, "cost_class": cost_class or route.cost_class,
+              "quota_type": quota_type, "cost_vnd": cost_vnd}
     first_time = (OutboxMessage.update(zalo_message_id=zalo_message_id or None, **fields)
                   .where((OutboxMessage.id == message.id)
                          & OutboxMessage.zalo_message_id.is_null()).execute())

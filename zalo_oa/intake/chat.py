@@ -25,8 +25,9 @@ def context_for(citizen):
     categories = tuple(
         dialogue.CategoryInfo(c.slug, c.name_vi, c.name_en, tuple(c.keywords or ()))
         for c in Category.listed())
-    return dialogue.Context(categories, citizen.locale, current_app.config["CASE_CODE_PREFIX"],
-                            current_app.config["PROVINCE_CODE"])
+    config = current_app.config
+    return dialogue.Context(categories, citizen.locale, config["CASE_CODE_PREFIX"],
+                            config["PROVINCE_CODE"], config["DRAFT_EXPIRE_HOURS"])
 
 
 def converse(citizen, event, key, now=None, at=None):

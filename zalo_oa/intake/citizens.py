@@ -1,5 +1,5 @@
 """Citizens as the OA knows them: who they are, when they last interacted, their data rights."""
-from ..models import Case, Citizen, Conversation, InboundEvent, OutboxMessage, utcnow
+from ..models import Case, Citizen, Conversation, InboundEvent, OutboxMessage, Staff, utcnow
 
 ERASED = {"erased": True}
 
@@ -18,7 +18,17 @@ def touch(zalo_user_id, at, interaction, user_id_by_app=None, locale="vi"):
         Citizen.update(**changes).where(Citizen.id == citizen.id).execute()
         for field, value in changes.items():
             setattr(citizen, field, value)
+    if "last_interaction_at" in changes:
+        _touch_staff(zalo_user_id, at)
     return citizen
+
+
+def _touch_staff(zalo_user_id, at):
+    """A staff member who writes to the OA opens their own window for reminders by Zalo."""
+    (Staff.update(last_interaction_at=at)
+     .where((Staff.zalo_user_id == zalo_user_id)
+            & (Staff.last_interaction_at.is_null() | (Staff.last_interaction_at < at)))
+     .execute())
 
 
 def save_shared_info(citizen, name=None, phone=None, address=None):

@@ -11,6 +11,7 @@ from ..cases import lifecycle, notify
 from ..cases.params import case_params
 from ..db import database
 from ..delivery.messages import Reply
+from ..errors import Refused
 from ..models import Case, Citizen
 from ..places import resolve
 from ..text import normalize_phone
@@ -75,10 +76,10 @@ def file_case(report, staff):
     """Open the case, link it to the caller's Zalo account or phone when they agreed, tell
     them its code; return (case, how) where how is "zalo", "phone" or "none"."""
     if report.channel not in CHANNELS:
-        raise ValueError("unknown_channel")
+        raise Refused("unknown_channel")
     phone = normalize_phone(report.phone) if report.phone else None
     if report.phone and phone is None:
-        raise ValueError("bad_phone")
+        raise Refused("bad_phone")
     place, _ = lookup_place(report.address, report.area_code, report.latitude,
                             report.longitude)
     citizen = follower_with_phone(phone) if report.consent and phone else None

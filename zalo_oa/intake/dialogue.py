@@ -55,6 +55,7 @@ class Context:
     locale: str = "vi"
     code_prefix: str = "PA"
     province_code: int = 79
+    draft_expire_hours: float = 24
 
 
 # --- inputs: what a citizen can send ------------------------------------------------------

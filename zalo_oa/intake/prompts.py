@@ -4,6 +4,7 @@ Pure: a draft and the dialogue's context in, Replies out (templates/messages/<lo
 """
 from .. import areas
 from ..delivery.messages import Button, Reply
+from ..text import display_phone, shorten
 from .steps import (
     CATEGORY,
     CONFIRM,
@@ -85,6 +86,10 @@ QUESTIONS = {CATEGORY: _ask_category, DESCRIPTION: _ask_description, LOCATION: _
              WARD: _ask_ward, PHOTOS: _ask_photos, CONTACT: _ask_contact,
              CONFIRM: _ask_confirm, EDIT: _ask_edit, SAME_CASE: _ask_same_case}
 
+# The summary shows this much of a long description, so Zalo's 2,000-character limit never
+# cuts off the instructions for the buttons below it.
+SUMMARY_DESCRIPTION = 200
+
 
 def summary_params(draft, ctx):
     """The draft as the template parameters of its summary."""
@@ -92,12 +97,13 @@ def summary_params(draft, ctx):
     location = draft["location"] or {}
     contact = draft["contact"] or {}
     return {"category": category.name(ctx.locale) if category else "",
-            "description": draft["description"] or "",
+            "description": shorten(draft["description"] or "", SUMMARY_DESCRIPTION),
             "address": location.get("address") or "",
             "ward": areas.name_of(location["ward_code"]) if location.get("ward_code") else "",
             "latitude": location.get("latitude"), "longitude": location.get("longitude"),
             "photo_count": len(draft["photos"]),
-            "contact_name": contact.get("name") or "", "contact_phone": contact.get("phone") or ""}
+            "contact_name": contact.get("name") or "",
+            "contact_phone": display_phone(contact.get("phone") or "")}
 
 
 def menu_buttons(with_continue=False):
@@ -123,5 +129,7 @@ def remind(draft, ctx):
 
 
 def expire(draft, ctx):
-    """What the citizen is told when an idle draft is dropped."""
-    return [Reply("draft_expired", buttons=menu_buttons())]
+    """What the citizen is told when an idle draft is dropped (after the set hours)."""
+    hours = ctx.draft_expire_hours
+    return [Reply("draft_expired", {"hours": int(hours) if hours == int(hours) else hours},
+                  buttons=menu_buttons())]

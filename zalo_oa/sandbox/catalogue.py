@@ -13,6 +13,8 @@ from .envelope import ApiError
 FILE_NAME = "zalo_templates.json"
 PHONE_ONLY_SUFFIX = "-phone-only"
 ID_KEYS = ("zbs_template_id", "zns_template_id")
+# The kind whose template is a "truyền thông" (announcement) template: followers only.
+ANNOUNCEMENT_KIND = "broadcast"
 
 _cache = {}
 
@@ -36,17 +38,36 @@ def load(path):
     return cached[1]
 
 
+def _entry(catalogue, template_id):
+    for kind, entry in catalogue.items():
+        if template_id and template_id in (entry.get(key) for key in ID_KEYS):
+            return kind, entry
+    return None, None
+
+
 def template_params(catalogue, template_id):
     """The parameter names of the template with this id, or None if the id is unknown."""
-    for entry in catalogue.values():
-        if template_id and template_id in (entry.get(key) for key in ID_KEYS):
-            return list(entry.get("params") or {})
-    return None
+    _kind, entry = _entry(catalogue, template_id)
+    return None if entry is None else list(entry.get("params") or {})
 
 
 def params_for(config, template_id):
     """The parameter names of a template in this app's catalogue, or None if unknown."""
     return template_params(load(catalogue_path(config)), template_id)
+
+
+def limits_for(config, template_id):
+    """{parameter: maximum length or None} of a template (Zalo's per-parameter types)."""
+    _kind, entry = _entry(load(catalogue_path(config)), template_id)
+    params = (entry or {}).get("params") or {}
+    return {name: spec.get("max") if isinstance(spec, dict) else None
+            for name, spec in params.items()}
+
+
+def is_announcement(config, template_id):
+    """True for the "truyền thông" template (sent only to the OA's followers)."""
+    kind, _entry_found = _entry(load(catalogue_path(config)), template_id)
+    return kind == ANNOUNCEMENT_KIND
 
 
 def uid_capable(template_id):

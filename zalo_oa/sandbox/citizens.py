@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from ..config import SANDBOX_PREFIX
 from ..models import utcnow
-from . import delivery, events, users
+from . import articles, delivery, events, limits, users
 from .models import SandboxEvent, SandboxMessage, SandboxUser
 
 bp = Blueprint("sandbox_citizens", __name__, url_prefix=f"{SANDBOX_PREFIX}/citizens")
@@ -59,20 +59,26 @@ def send_event(user_id):
     _update_user(user_id, form)
     record = SandboxEvent.create(user_id=user_id, event_name=payload["event_name"],
                                  payload=payload, sent_at=utcnow())
-    config = current_app.config
-    url = delivery.webhook_url(config)
-    try:
-        status = delivery.deliver(payload, url, config["ZALO_APP_ID"],
-                                  config["ZALO_OA_SECRET_KEY"])
-    except delivery.DeliveryError as exc:
-        return jsonify({"webhook_status": None, "error": str(exc), "event": payload}), 502
-    SandboxEvent.update(webhook_status=status).where(SandboxEvent.id == record.id).execute()
-    return jsonify({"webhook_status": status, "event": payload})
+    knobs = limits.settings()
+    if not knobs["webhook_subscribed"]:
+        return jsonify({"webhook_status": None, "event": payload,
+                        "error": "the app's webhook subscription was cancelled after its "
+                                 "retries failed; grant it again with POST /sandbox/config "
+                                 '{"webhook_subscribed": true}'}), 409
+    url = delivery.webhook_url(current_app.config)
+    status, error = delivery.attempt(record, current_app.config, url, knobs)
+    answer = {"webhook_status": status, "event": payload}
+    if error:
+        retry_at = SandboxEvent.get_by_id(record.id).next_retry_at
+        answer.update(error=error, retry_at=retry_at.isoformat() + "Z" if retry_at else None)
+    return jsonify(answer), 502 if status is None else 200
 
 
 @bp.patch("/<user_id>")
 def update_citizen(user_id):
-    """Create a user or change them: display_name, last_interaction_at (ms), is_follower."""
+    """Create a user or change them: display_name, is_follower, last_interaction_at and
+    last_message_at (ms), replies_used, and why Zalo would refuse them messages: banned,
+    blocks_invitations, restricted (message types: "cs", "template")."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return bad_request("body must be a JSON object")
@@ -83,7 +89,8 @@ def update_citizen(user_id):
     try:
         _apply_patch(user, body)
     except (TypeError, ValueError, OverflowError):
-        return bad_request("last_interaction_at must be epoch milliseconds or null")
+        return bad_request("times must be epoch milliseconds or null, restricted a list, "
+                           "replies_used an integer")
     user.save()
     return jsonify(users.describe(user))
 
@@ -91,11 +98,19 @@ def update_citizen(user_id):
 def _apply_patch(user, body):
     if "display_name" in body:
         user.display_name = body["display_name"]
-    if "is_follower" in body:
-        user.is_follower = bool(body["is_follower"])
-    if "last_interaction_at" in body:
-        value = body["last_interaction_at"]
-        user.last_interaction_at = None if value is None else users.from_ms(value)
+    for flag in ("is_follower", "banned", "blocks_invitations"):
+        if flag in body:
+            setattr(user, flag, bool(body[flag]))
+    if "restricted" in body:
+        if not isinstance(body["restricted"], list):
+            raise ValueError("restricted must be a list such as [\"cs\", \"template\"]")
+        user.restricted = [str(api) for api in body["restricted"]]
+    for moment in ("last_interaction_at", "last_message_at"):
+        if moment in body:
+            value = body[moment]
+            setattr(user, moment, None if value is None else users.from_ms(value))
+    if "replies_used" in body:
+        user.replies_used = int(body["replies_used"])
 
 
 @bp.get("")
@@ -107,7 +122,8 @@ def list_citizens():
 
 @bp.get("/<user_id>/messages")
 def list_messages(user_id):
-    """What the OA sent this user, oldest first."""
+    """What the OA sent this user, oldest first (article broadcasts once Zalo reviewed them)."""
+    articles.deliver_due()
     return jsonify([{"api": m.api, "message_id": m.message_id,
                      "sent_at": m.sent_at.isoformat() + "Z",
                      "sent_time": str(users.to_ms(m.sent_at)), "payload": m.payload}
@@ -119,5 +135,6 @@ def list_events(user_id):
     """The events this simulated user sent, oldest first, with the webhook's answer."""
     return jsonify([{"event_name": e.event_name, "sent_at": e.sent_at.isoformat() + "Z",
                      "sent_time": str(users.to_ms(e.sent_at)),
-                     "webhook_status": e.webhook_status, "event": e.payload}
+                     "webhook_status": e.webhook_status, "retries": e.retries,
+                     "event": e.payload}
                     for e in SandboxEvent.of_user(user_id)])

@@ -3,7 +3,7 @@ from flask import Blueprint, g, request
 
 from ..config import SANDBOX_PREFIX
 from ..models import utcnow
-from . import faults, limits, tokens
+from . import faults, limits, strict, tokens
 from .envelope import ApiError, failure
 
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -57,6 +57,10 @@ def zalo_path(prefix):
 
 
 def require_token(code=-216, message="Access token is invalid"):
-    """ApiError(code) unless the `access_token` header holds a valid sandbox token."""
+    """ApiError(code) unless the `access_token` header holds a valid sandbox token (and, when
+    the app requires it, a right `appsecret_proof`: -242); returns the knobs."""
     if not tokens.is_valid(request.headers.get("access_token", "")):
         raise ApiError(code, message)
+    knobs = limits.settings()
+    strict.check_proof(knobs)
+    return knobs

@@ -18,6 +18,14 @@ class SandboxUser(BaseModel):
     shared_city = pw.CharField(null=True)
     shared_district = pw.CharField(null=True)
     created_at = pw.DateTimeField(default=utcnow)
+    # Zalo's free-reply counter: 8 cs replies within 48 h of the user's last message.
+    last_message_at = pw.DateTimeField(null=True)
+    replies_used = pw.IntegerField(default=0)
+    # Why Zalo would refuse messages to this user: banned or inactive 45 days (-227),
+    # blocking invitations (-217), message types they turned off ("cs", "template": -244).
+    banned = pw.BooleanField(default=False)
+    blocks_invitations = pw.BooleanField(default=False)
+    restricted = JSONField(default=list)
 
 
 class SandboxToken(BaseModel):
@@ -67,6 +75,10 @@ class SandboxEvent(_PerUser):
     payload = JSONField()
     webhook_status = pw.IntegerField(null=True)
     sent_at = pw.DateTimeField(default=utcnow)
+    # Deliveries retried after a failure (each carried the `num_retry` header), and when the
+    # next one is due on Zalo's ladder (None: delivered, or given up).
+    retries = pw.IntegerField(default=0)
+    next_retry_at = pw.DateTimeField(null=True)
 
 
 class SandboxFault(BaseModel):
@@ -117,12 +129,35 @@ class SandboxRateWindow(BaseModel):
 
 
 class SandboxSetting(BaseModel):
-    """The sandbox's knobs for tests and benchmarks; one row."""
+    """The sandbox's knobs for tests and benchmarks; one row (see limits.KNOBS)."""
 
     rate_limit_per_minute = pw.IntegerField(default=4000)
     latency_ms = pw.IntegerField(default=0)
+    webhook_timeout_ms = pw.IntegerField(default=2000)
+    webhook_retry_scale = pw.FloatField(default=1.0)
+    webhook_subscribed = pw.BooleanField(default=True)
+    upload_ttl_seconds = pw.IntegerField(default=7 * 24 * 3600)
+    article_review_seconds = pw.IntegerField(default=30 * 60)
+    zns_daily_quota = pw.IntegerField(default=500)
+    paid_quota = pw.IntegerField(null=True)
+    zca_state = pw.CharField(default="ok", max_length=16)
+    require_appsecret_proof = pw.BooleanField(default=False)
+    oauth_callback = pw.TextField(null=True)
+    oa_violation = pw.BooleanField(default=False)
+
+
+class SandboxArticle(BaseModel):
+    """An article broadcast: Zalo reviews it, then sends it to followers within their caps."""
+
+    message_id = pw.CharField(unique=True, max_length=64)
+    article_id = pw.CharField(max_length=191)
+    target = JSONField()
+    submitted_at = pw.DateTimeField(default=utcnow)
+    review_until = pw.DateTimeField()
+    delivered_at = pw.DateTimeField(null=True)
+    recipients = pw.IntegerField(default=0)
 
 
 OAUTH_MODELS = [SandboxAuthCode, SandboxRateWindow, SandboxSetting]
 MODELS = [SandboxUser, SandboxToken, SandboxMessage, SandboxEvent, SandboxFault, SandboxUpload,
-          *OAUTH_MODELS]
+          *OAUTH_MODELS, SandboxArticle]

@@ -1,20 +1,22 @@
 """Stand-in for https://oauth.zaloapp.com (OAuth v4 for an OA): the consent page, and the token
 endpoint with PKCE, single-use codes and rotating single-use refresh tokens.
 
-Errors come in Zalo's OAuth shape, often with HTTP 200. Zalo documents -14002, -14003 and
--14014 (refresh token); the other -140xx codes below are the sandbox's own choice.
+Errors come in Zalo's OAuth shape, often with HTTP 200. Zalo documents -14002, -14003 (the
+redirect_uri differs from the registered callback) and -14014 (refresh token); the other
+-140xx codes below are the sandbox's own choice.
 """
 import base64
 import datetime as dt
 import hashlib
 import hmac
 import secrets
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from flask import current_app, jsonify, redirect, render_template, request
 
 from ..models import utcnow
-from . import tokens
+from ..zalo.tokens import CALLBACK_PATH
+from . import limits, tokens
 from .hosts import host_blueprint
 from .models import SandboxAuthCode, SandboxToken
 
@@ -48,12 +50,22 @@ def _consent_request(values):
     app_id, redirect_uri = values.get("app_id", ""), values.get("redirect_uri", "")
     if app_id != current_app.config["ZALO_APP_ID"]:
         raise OAuthFailure(-14002, "Invalid app id", "app_id is not a sandbox app", 400)
-    if urlsplit(redirect_uri).scheme not in ("http", "https"):
-        raise OAuthFailure(-14003, "Invalid redirect uri", "redirect_uri must be an http(s) "
-                           "URL", 400)
+    if redirect_uri != registered_callback():
+        raise OAuthFailure(-14003, "Invalid redirect uri", "redirect_uri must equal the "
+                           "Official Account Callback Url registered for the app", 400)
     if not values.get("code_challenge"):
         raise OAuthFailure(-14001, "Invalid parameter", "code_challenge is required", 400)
     return app_id, redirect_uri, values["code_challenge"], values.get("state", "")
+
+
+def registered_callback():
+    """The app's "Official Account Callback Url": the `oauth_callback` knob, else the service's
+    own PUBLIC_URL + /zalo/oauth/callback (what the README tells admins to register)."""
+    registered = limits.settings()["oauth_callback"]
+    if registered:
+        return registered
+    base = current_app.config.get("PUBLIC_URL") or request.host_url
+    return base.rstrip("/") + CALLBACK_PATH
 
 
 @bp.get("/v4/oa/permission")

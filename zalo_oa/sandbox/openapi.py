@@ -1,11 +1,13 @@
 """Stand-ins for https://openapi.zalo.me: cs and template messages, user detail, upload."""
+import datetime as dt
 import json
 import secrets
 
 from flask import current_app, request, url_for
 
 from ..media import image_kind
-from . import catalogue, rules, storage, users
+from ..models import utcnow
+from . import catalogue, limits, rules, storage, strict, users
 from .envelope import ApiError, success
 from .hosts import host_blueprint, require_token
 from .models import SandboxMessage, SandboxUpload
@@ -26,40 +28,62 @@ def _interacted_user(user_id):
 
 
 def _attachment_exists(attachment_id):
-    return SandboxUpload.select().where(SandboxUpload.attachment_id == attachment_id).exists()
+    """True for a live upload; -100 once it is older than the upload lifetime (about 7 days)."""
+    upload = SandboxUpload.get_or_none(SandboxUpload.attachment_id == attachment_id)
+    if upload is None:
+        return False
+    ttl = dt.timedelta(seconds=limits.settings()["upload_ttl_seconds"])
+    if utcnow() - upload.created_at > ttl:
+        raise ApiError(-100, "attachment_id was expired")
+    return True
 
 
 @bp.post("/v3.0/oa/message/cs")
 def send_cs():
-    """Send a consultation message to a user who interacted within 7 days."""
-    require_token()
+    """Send a consultation message to a user who interacted within 7 days; the answer's
+    `quota` says whether it was one of the 8 free replies or a paid message."""
+    knobs = require_token()
+    strict.check_oa(knobs)
     body = request.get_json(silent=True)
     user_id = rules.recipient_of(body)
-    _interacted_user(user_id)
+    user = users.find(user_id)
+    if user is not None:
+        strict.check_recipient(user, "cs")
+    user = _interacted_user(user_id)
     rules.check_message(body.get("message"), _attachment_exists)
+    quota = strict.reply_quota(user, knobs)
     message = SandboxMessage.create(user_id=user_id, api="cs", message_id=secrets.token_hex(16),
                                     payload=body)
     return success({"message_id": message.message_id, "user_id": user_id,
-                    "sent_time": str(users.to_ms(message.sent_at)),
-                    "quota": {"quota_type": "reply", "remain": "8", "total": "8"}})
+                    "sent_time": str(users.to_ms(message.sent_at)), "quota": quota})
 
 
 @bp.post("/v3.0/oa/message/template")
 def send_template():
-    """ZBS template by user id: no 7-day window, but an approved, UID-capable template."""
-    require_token()
+    """ZBS template by user id: no 7-day window, but an approved, UID-capable template, a
+    recipient who accepts it (an announcement template: a follower), values within each
+    parameter's length, and a paid message the OA can pay for."""
+    knobs = require_token()
+    strict.check_oa(knobs)
     body = request.get_json(silent=True)
     body = body if isinstance(body, dict) else {}
     user_id = str(body.get("user_id") or "")
-    if not user_id or users.find(user_id) is None:
+    user = users.find(user_id) if user_id else None
+    if user is None:
         raise ApiError(-201, "user_id is invalid")
     template_id = str(body.get("template_id") or "")
-    params = catalogue.params_for(current_app.config, template_id)
+    config = current_app.config
+    params = catalogue.params_for(config, template_id)
     if params is None:
         raise ApiError(-201, "template_id is invalid")
     if not catalogue.uid_capable(template_id):
         raise ApiError(-249, "Template is not allowed to send by user_id")
+    strict.check_recipient(user, "template",
+                           needs_follower=catalogue.is_announcement(config, template_id))
     catalogue.check_data(params, body.get("template_data"), -201, -201)
+    strict.check_lengths(catalogue.limits_for(config, template_id), body.get("template_data"),
+                         -210)
+    strict.charge(knobs)
     message = SandboxMessage.create(user_id=user_id, api="template",
                                     message_id=secrets.token_hex(16), payload=body)
     return success({"message_id": message.message_id, "user_id": user_id,

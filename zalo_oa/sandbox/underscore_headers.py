@@ -1,4 +1,5 @@
-"""Let Zalo's underscore headers (`access_token`, `secret_key`, `num_retry`) reach the app.
+"""Let Zalo's underscore headers (`access_token`, `secret_key`, `num_retry`, `appsecret_proof`)
+reach the app.
 
 werkzeug's development server (and gunicorn by default) drops every header whose name has an
 underscore, because `a_b` and `a-b` map to the same WSGI key. Zalo's API uses exactly such
@@ -7,7 +8,7 @@ pass, which keeps the spoofing protection for every other header.
 """
 from werkzeug.serving import WSGIRequestHandler
 
-ZALO_HEADERS = ("access_token", "secret_key", "num_retry")
+ZALO_HEADERS = ("access_token", "secret_key", "num_retry", "appsecret_proof")
 
 
 def allow_in_werkzeug(names=ZALO_HEADERS):

@@ -3,6 +3,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from ..models import utcnow
+from . import strict
 from .events import derive_user_id_by_app
 from .models import SandboxUser
 from .phone_number import to_84
@@ -40,6 +41,8 @@ def record_event(user, event_name, form, interaction):
     """Update the user after an event: interaction time, follower flag, shared info."""
     if interaction:
         user.last_interaction_at = utcnow()
+    if event_name.startswith("user_send_"):
+        strict.user_wrote(user)
     if event_name in ("follow", "unfollow"):
         user.is_follower = event_name == "follow"
     if event_name == "user_submit_info":
@@ -70,9 +73,14 @@ def to_ms(when):
 def describe(user):
     """The sandbox's own view of a user, as PATCH /sandbox/citizens/<id> answers it."""
     last = user.last_interaction_at
+    wrote = user.last_message_at
     return {"user_id": user.user_id, "user_id_by_app": user.user_id_by_app,
             "display_name": user.display_name, "is_follower": user.is_follower,
-            "last_interaction_at": to_ms(last) if last else None}
+            "last_interaction_at": to_ms(last) if last else None,
+            "last_message_at": to_ms(wrote) if wrote else None,
+            "replies_used": user.replies_used, "banned": user.banned,
+            "blocks_invitations": user.blocks_invitations,
+            "restricted": list(user.restricted or [])}
 
 
 def profile(user, avatar_url, timezone="Asia/Ho_Chi_Minh"):

@@ -35,13 +35,16 @@ def _password_field(required, username):
 
 
 def _staff_fields(member):
-    """Apply the account form to `member` (role, department, name, Zalo id, language)."""
+    """Apply the account form to `member` (role, department, name, Zalo id, e-mail and phone
+    for reminders, language)."""
     member.name = forms.text("name", 128) or member.username
     member.role = forms.choice("role", access.ROLES)
     member.department = _department_field()
     if member.role == "department" and member.department is None:
         raise forms.FormError("department_required")
     member.zalo_user_id = forms.text("zalo_user_id", 64) or None
+    member.email = forms.email("email")
+    member.phone = forms.phone("phone")
     member.locale = forms.choice("locale", ("vi", "en"))
 
 
@@ -108,7 +111,7 @@ def staff_update(staff_id):
 @bp.get("/categories")
 @access.require(access.ADMIN)
 def categories():
-    """Categories with their department, deadline and update interval."""
+    """Categories with their department, deadlines and update interval."""
     # A category's own unit is a city unit; wards' units are reached by routing rules.
     city_units = [d for d in _departments() if d.area_code is None]
     return render_template("dashboard/admin/categories.html", departments=city_units,
@@ -118,17 +121,19 @@ def categories():
 @bp.post("/categories/<int:category_id>")
 @access.require(access.ADMIN)
 def category_update(category_id):
-    """Change a category's deadline, update interval, department or whether it is offered."""
+    """Change a category's deadline (working days; hours when urgent), update interval,
+    department or whether it is offered."""
     category = Category.get_or_none(Category.id == category_id) or _not_found()
     with forms.flashing_errors():
         category.deadline_days = forms.integer("deadline_days", 1, 365) or category.deadline_days
+        category.urgent_hours = forms.integer("urgent_hours", 1, 168) or category.urgent_hours
         category.update_every_days = (forms.integer("update_every_days", 1, 30)
                                       or category.update_every_days)
         category.department = _department_field()
         category.active = forms.checkbox("active")
         category.save()
         audit.record(g.staff, "category_update", category.slug,
-                     deadline_days=category.deadline_days,
+                     deadline_days=category.deadline_days, urgent_hours=category.urgent_hours,
                      update_every_days=category.update_every_days, active=category.active)
         flash("saved", "ok")
     return redirect(url_for("admin.categories"))

@@ -24,6 +24,7 @@ SAMPLE = {
     "description": "Đèn đường trước nhà số 12 Lê Lợi bị hỏng", "address": "12 Lê Lợi",
     "latitude": 10.7769, "longitude": 106.7009, "contact_name": "Nguyễn Văn An",
     "contact_phone": "84912345678", "kind": "sticker", "cases": [_CASE],
+    "old_due_date": "03/11/2026", "hotline": "113", "urgent": False, "hours": 24,
     "categories": [{"number": 1, "name": "Chiếu sáng công cộng"}], "ward": "Phường Bến Thành",
     "wards": ["Phường Bến Thành", "Phường Sài Gòn"], "mapped": True, "current": "Phường Bến Thành",
     "title": "Cúp nước sáng mai", "body": "Phường Bến Thành cúp nước từ 8 giờ đến 12 giờ.",

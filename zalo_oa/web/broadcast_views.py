@@ -9,7 +9,7 @@ import flask
 from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, url_for
 
 from .. import areas
-from ..broadcasts import audience, audience_query, choices, service
+from ..broadcasts import audience, audience_query, channel, choices, service
 from ..delivery.clients import make_client
 from ..errors import Refused
 from ..models import Broadcast, Category, utcnow
@@ -200,7 +200,7 @@ def _send_article(item):
     if not item.article_id:
         abort(400)
     try:
-        service.send_article(item, make_client(flask.current_app))
+        channel.send_article(item, make_client(flask.current_app), utcnow())
     except ZaloError as exc:
         forms.flash_error("error_zalo", code=exc.code, message=exc.message)
         return redirect(url_for(".review", id=item.id))

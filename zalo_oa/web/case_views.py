@@ -1,4 +1,6 @@
 """One case's page and the staff actions on it; every change goes through lifecycle.py."""
+import datetime as dt
+
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 
 from .. import areas
@@ -6,6 +8,7 @@ from ..cases import lifecycle, rules, suggestions
 from ..config import map_tiles
 from ..models import Case, CasePhoto, Department, Staff
 from ..text import display_phone, mask_email
+from ..timeutil import to_local, to_utc_naive, zone
 from . import access, forms, handoff_views, i18n, timeline, uploads
 
 bp = Blueprint("case_views", __name__)
@@ -65,7 +68,7 @@ def case_page(code):
         answers=partner_answers(case),
         items=timeline.for_case(case), delivery_state=timeline.delivery_state,
         targets=rules.allowed(case.status) if can_act else (),
-        priorities=rules.PRIORITIES,
+        priorities=rules.PRIORITIES, open_statuses=rules.OPEN_STATUSES,
         departments=list(Department.select().order_by(Department.id)),
         staff_choices=assignable(g.staff) if can_act else [],
         canned=suggestions.canned_for(case, i18n.current_locale()) if can_act else [],
@@ -139,6 +142,24 @@ def set_priority(code):
         forms.done("done_priority",
                    priority=i18n.labels(i18n.current_locale())[f"priority_{priority}"])
     return _back(case)
+
+
+@bp.post("/cases/<code>/deadline")
+@access.require(access.ACT)
+def extend_deadline(code):
+    """A later due date with a reason; the citizen receives both."""
+    case = access.case_or_404(code, for_action=True)
+    with forms.flashing_errors():
+        day = forms.date("due_date")
+        reason = forms.text("reason", 500, required=True)
+        lifecycle.extend_deadline(case, g.staff, due_on(day, case.due_at), reason)
+    return _back(case)
+
+
+def due_on(day, current_due):
+    """`day` (city calendar) at the time of day the case is due now (17:00 if it has none)."""
+    clock = to_local(current_due).time() if current_due else dt.time(17, 0)
+    return to_utc_naive(dt.datetime.combine(day, clock, tzinfo=zone()))
 
 
 @bp.post("/cases/<code>/note")

@@ -2,6 +2,7 @@
 from flask import Blueprint, current_app, g, render_template, request
 
 from ..cases import queries, rules
+from ..delivery.outbox import dashboard_reminders
 from ..models import Department, Staff, utcnow
 from . import access
 
@@ -22,4 +23,5 @@ def index():
         counts=queries.counts(filters, g.staff, now, soon), statuses=rules.STATUSES,
         priorities=rules.PRIORITIES, categories=queries.categories_by_id(),
         departments={d.id: d for d in Department.select()},
-        staff_names={s.id: s.name or s.username for s in Staff.select()})
+        staff_names={s.id: s.name or s.username for s in Staff.select()},
+        reminders=dashboard_reminders(g.staff, now))

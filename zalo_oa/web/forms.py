@@ -1,10 +1,12 @@
 """Reading submitted forms: trimmed text, numbers, choices, and the refusals staff are shown."""
 import contextlib
+import datetime as dt
+import re
 
 from flask import flash, request
 
 from ..errors import Refused
-from ..text import whole_number
+from ..text import normalize_phone, whole_number
 
 
 class FormError(Refused):
@@ -31,6 +33,33 @@ def integer(name, minimum=None, maximum=None):
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         raise FormError("number")
     return value
+
+
+def date(name):
+    """A YYYY-MM-DD field (an <input type=date>) as a date; FormError when missing or wrong."""
+    try:
+        return dt.date.fromisoformat((request.form.get(name) or "").strip())
+    except ValueError:
+        raise FormError("date") from None
+
+
+def email(name):
+    """An e-mail address field, or None when left empty; FormError when it is not one."""
+    value = text(name, 254)
+    if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        raise FormError("email")
+    return value or None
+
+
+def phone(name):
+    """A Vietnamese phone number field as stored (84...), or None when left empty."""
+    value = text(name, 32)
+    if not value:
+        return None
+    stored = normalize_phone(value)
+    if stored is None:
+        raise FormError("phone")
+    return stored
 
 
 def choice(name, choices, required=True):

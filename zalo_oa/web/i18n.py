@@ -1,4 +1,5 @@
 """Dashboard language: the staff-facing labels (templates/dashboard/i18n/<locale>.json)."""
+import datetime as dt
 import json
 from functools import cache
 from pathlib import Path
@@ -77,9 +78,16 @@ def _context():
     return {"T": labels(locale), "locale": locale}
 
 
+def local_time(value):
+    """A stored naive-UTC time (or its ISO text, as timeline data keeps it) in city time."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value) if value else None
+    return format_datetime(value)
+
+
 def init_app(app):
     app.context_processor(_context)
-    app.jinja_env.filters["local_time"] = format_datetime
+    app.jinja_env.filters["local_time"] = local_time
     # Phones are stored 84…: shown "0912 345 678", linked "tel:+84912345678".
     app.jinja_env.filters["phone"] = display_phone
     app.jinja_env.filters["tel"] = tel_href

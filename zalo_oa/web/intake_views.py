@@ -3,8 +3,8 @@ hint as the address is typed, and the case it opens (intake/counter.py)."""
 from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
 
 from .. import areas
+from ..errors import Refused
 from ..intake import counter
-from ..media import UploadError
 from ..models import Category
 from ..text import normalize_phone
 from . import access, forms, uploads
@@ -37,9 +37,8 @@ def create_case():
     """Open the case; the caller hears of it on Zalo when they agreed."""
     try:
         case, how = counter.file_case(_report(), g.staff)
-    except (forms.FormError, ValueError, UploadError) as exc:
-        key = exc.key if isinstance(exc, forms.FormError) else f"error_{exc}"
-        forms.flash_error(key)
+    except Refused as refusal:
+        forms.flash_refusal(refusal)
         return _form(request.form.to_dict()), 400
     forms.done(f"done_case_filed_{how}", code=case.code)
     return redirect(url_for("case_views.case_page", code=case.code))

@@ -26,7 +26,7 @@ MOMENTS = (
                       "case_list_empty", "case_not_found")),
     ("status", ("status_received", "status_assigned", "status_in_progress", "status_resolved",
                 "after_photo", "status_closed", "status_rejected", "status_duplicate",
-                "status_reopened", "staff_reply")),
+                "status_reopened", "deadline_extended", "staff_reply")),
     ("followups", ("still_handling", "fixed_check", "feedback_noted", "rating_ask",
                    "rating_thanks")),
     ("announcements", ("broadcast", "area_set", "area_choose", "area_help", "topics_list",

@@ -2,6 +2,8 @@
 
 It knows nothing of Flask or the database; the access token comes from a callable.
 """
+import hashlib
+import hmac
 import json
 import logging
 
@@ -22,10 +24,13 @@ class ZaloClient:
     """Calls the OA API at `api_base` (and ZNS at `zns_base`) with `token_provider()`'s token.
 
     `on_rate_headers(limit, remain)` is told the X-RateLimit-* figures of every OA answer.
+    With `proof_secret` (the app secret, when ZALO_APP_SECRET_PROOF is on) every call carries
+    `appsecret_proof`, which an app with that option on requires (-242 without it).
     """
 
     def __init__(self, api_base, token_provider, timeout=10.0, session=None, zns_base="",
-                 on_rate_headers=None, pool_size=10):
+                 on_rate_headers=None, pool_size=10, proof_secret=None):
+        self.proof_secret = proof_secret
         self.api_base = api_base.rstrip("/")
         self.zns_base = zns_base.rstrip("/")
         self.token_provider = token_provider
@@ -61,7 +66,10 @@ class ZaloClient:
 
     def _call(self, method, path, base=None, **kwargs):
         url = (base or self.api_base) + path
-        headers = {"access_token": self.token_provider() or ""}
+        token = self.token_provider() or ""
+        headers = {"access_token": token}
+        if self.proof_secret:
+            headers["appsecret_proof"] = appsecret_proof(token, self.proof_secret)
         try:
             response = self.session.request(method, url, headers=headers, timeout=self.timeout,
                                             **kwargs)
@@ -78,6 +86,12 @@ class ZaloClient:
                 self.on_rate_headers(int(limit), int(remain))
             except ValueError:
                 log.info("unreadable rate-limit headers %r/%r", limit, remain)
+
+
+def appsecret_proof(access_token, app_secret):
+    """HMAC-SHA256 of the access token keyed with the app secret, as hex."""
+    return hmac.new(app_secret.encode("utf-8"), access_token.encode("utf-8"),
+                    hashlib.sha256).hexdigest()
 
 
 def _session(pool_size):

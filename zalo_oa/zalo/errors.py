@@ -4,7 +4,8 @@
 class ZaloError(Exception):
     """A call to Zalo failed; `code` is Zalo's error code (or an HTTP/network marker)."""
 
-    action = "fail"  # fail | retry | refresh | window | later | skip
+    # fail | retry | refresh | window | later | billing | recipient | proof | standards
+    action = "fail"
 
     def __init__(self, code, message, http_status=None):
         super().__init__(f"{code}: {message}")
@@ -45,15 +46,45 @@ class PermanentError(ZaloError):
     """The request itself is wrong or not allowed; sending it again will not help."""
 
 
+class BillingError(ZaloError):
+    """Out of quota or money (no Zalo Cloud Account, no balance): alert, pause paid routes."""
+
+    action = "billing"
+
+
+class RecipientError(PermanentError):
+    """This recipient cannot get this message (banned, not a follower, refused the type)."""
+
+    action = "recipient"
+
+
+class ProofError(ZaloError):
+    """The app requires appsecret_proof and ours is missing or wrong: every call fails."""
+
+    action = "proof"
+
+
+class StandardsError(PermanentError):
+    """Zalo says the OA broke its platform standards: an admin must look."""
+
+    action = "standards"
+
+
 OA_CODES = {
     -32: RateLimitError, -200: TransientError,
     -216: TokenError, -220: TokenError,
     -230: WindowError, -232: WindowError,
     -234: NotNowError,
+    -211: BillingError, -218: BillingError, -320: BillingError, -321: BillingError,
+    -213: RecipientError, -217: RecipientError, -227: RecipientError, -244: RecipientError,
+    -242: ProofError, -248: StandardsError,
 }
 ZNS_CODES = {
     -124: TokenError,
     -133: NotNowError, -144: NotNowError, -1441: NotNowError, -147: NotNowError,
+    -115: BillingError, -136: BillingError, -137: BillingError,
+    -114: RecipientError, -118: RecipientError, -119: RecipientError,
+    -139: RecipientError, -140: RecipientError, -141: RecipientError,
 }
 CODE_CLASSES = {**OA_CODES, **ZNS_CODES}
 

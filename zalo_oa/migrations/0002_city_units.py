@@ -1,7 +1,7 @@
 """Categories and units like the real city: three new category columns (urgent deadline in
 hours, hazard terms, hotline) and the reference data of release f25d6f5 brought up to date.
 
-The data change is frozen beside this file (`0002_issue13_city_units.json`: what f25d6f5
+The data change is frozen beside this file (`0002_city_units.json`: what f25d6f5
 shipped, and what this step ships). A database without f25d6f5's reference data is left to
 seed.load_reference_data. Otherwise each shipped row is merged three ways: a value an admin
 changed is kept, an untouched one takes the new value; keyword lists keep an admin's own words
