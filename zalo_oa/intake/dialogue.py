@@ -28,7 +28,7 @@ from .steps import (
     new_draft,
     next_step,
 )
-from .understanding import find_case_code, parse_feedback, pick_category, suggest_categories
+from .understanding import find_case_code, parse_feedback, pick_category, understand
 
 EMERGENCY_TOPIC = "emergency"
 
@@ -183,19 +183,19 @@ def _start_from_text(text, folded, ctx):
         return Outcome(None, menu(False))
     draft = new_draft()
     draft["description"] = text.strip()[:MAX_DESCRIPTION]
-    draft["suggested"] = suggest_categories(folded, ctx.categories)
+    draft["suggested"] = understand(text).guess.top()
     return Outcome(draft, [Reply("report_started"), *prompt(draft, ctx)])
 
 
 def _text_category(draft, text, folded, ctx):
-    chosen = pick_category(folded, ctx)
+    chosen = pick_category(folded, ctx.categories)
     if chosen:
         draft["category"] = chosen.slug
         draft["step"] = next_step(draft) if not draft["editing"] else CONFIRM
         draft["editing"] = False
         return Outcome(draft, [Reply("category_chosen", {"name": chosen.name(ctx.locale)}),
                                *prompt(draft, ctx)])
-    suggested = suggest_categories(folded, ctx.categories)
+    suggested = understand(text).guess.top()
     if draft["description"] is None and len(folded) >= MIN_DESCRIPTION:
         draft["description"] = text.strip()[:MAX_DESCRIPTION]
     if suggested:
@@ -357,5 +357,5 @@ def parse_topic(rest, ctx):
     choice = vocabulary.meaning("topics", rest)  # "all", "none" or EMERGENCY_TOPIC
     if choice:
         return choice
-    chosen = pick_category(rest, ctx)
+    chosen = pick_category(rest, ctx.categories)
     return chosen.slug if chosen else "unknown"
