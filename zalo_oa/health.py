@@ -27,7 +27,7 @@ def healthz():
                    .count()},
         "outbox": _outbox_counts(),
         "alerts": [{"kind": a.kind, "message": a.message, "since": a.created_at.isoformat()}
-                   for a in Alert.active()],
+                   for a in Alert.faults()],
     }
     if body["alerts"]:
         body["status"] = "degraded"

@@ -34,7 +34,7 @@ def load_reference_data():
                             deadline_days=item.get("deadline_days", 5),
                             urgent_hours=item.get("urgent_hours", 24),
                             hazard_terms=item.get("hazard_terms", []),
-                            hotline=item.get("hotline"))
+                            hotline=item.get("hotline"), questions=item.get("questions", []))
 
 
 def create_staff(username, password, role="admin", name=None, department=None):

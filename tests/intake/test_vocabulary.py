@@ -18,7 +18,10 @@ BUTTONS = {"done": ("answers", "done"), "skip": ("answers", "done"),
            "edit": ("answers", "edit"), "cancel": ("commands", "cancel"),
            "report": ("commands", "report"), "status": ("commands", "status"),
            "help": ("commands", "help"), "continue": ("commands", "continue"),
-           **{f"field_{slot}": ("fields", slot) for slot in steps.SLOTS}}
+           "change_category": ("commands", "change_category"),
+           "change_location": ("commands", "change_location"),
+           "record": ("answers", "record"),
+           **{f"field_{slot}": ("fields", slot) for slot in steps.EDITABLE}}
 
 
 @pytest.mark.parametrize("locale", ["vi", "en"])

@@ -169,9 +169,10 @@ def test_a_database_made_by_f25d6f5_upgrades_to_the_head_with_every_row_kept(scr
         after_names, after_rows = after[table]
         index = [after_names.index(name) for name in names]  # later steps may add columns
         assert [tuple(row[i] for i in index) for row in after_rows] == rows, table
-    # Today's models read every upgraded row.
+    # Today's models read every upgraded row (tables made by later steps start empty).
     for model in MODELS + SANDBOX_MODELS:
-        assert len(list(model.select())) == 2, model.__name__
+        rows = 2 if model._meta.table_name in before else 0
+        assert len(list(model.select())) == rows, model.__name__
     assert migrations.status().up_to_date and migrations.status(sandbox=True).up_to_date
     assert migrations.upgrade(sandbox=True) == (new, new)  # idempotent
 

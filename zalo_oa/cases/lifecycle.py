@@ -1,4 +1,5 @@
 """Case lifecycle: opening a case, status changes, assignment, notes and replies."""
+import datetime as dt
 import logging
 
 from flask import current_app
@@ -19,11 +20,18 @@ def make_code(prefix, case_id, created_at):
 
 
 def open_case(citizen, draft, prefix="PA", channel="zalo"):
-    """Create a case from a confirmed draft, with its photos and first timeline entry."""
+    """Create a case from a confirmed draft, with its photos, voice messages and videos, its
+    answers to the category's extra questions and its first timeline entry. An urgent draft
+    (an emergency the citizen chose to record) is due in the category's urgent hours, and
+    staff are alerted."""
     category = Category.get(Category.slug == draft["category"])
     location = draft.get("location") or {}
     contact = draft.get("contact") or {}
+    urgent = bool(draft.get("urgent"))
     now = utcnow()
+    due_at = (now + dt.timedelta(hours=category.urgent_hours) if urgent
+              else add_working_days(now, category.deadline_days))
+    attributes = {k: v for k, v in (draft.get("attributes") or {}).items() if v is not None}
     with database.atomic():
         case = Case.create(
             citizen=citizen, category=category, department=category.department_id,
@@ -31,18 +39,32 @@ def open_case(citizen, draft, prefix="PA", channel="zalo"):
             longitude=location.get("longitude"), address=location.get("address"),
             contact_name=contact.get("name"), contact_phone=contact.get("phone"),
             channel=channel, created_at=now, updated_at=now,
-            is_public=draft.get("public", True),
-            due_at=add_working_days(now, category.deadline_days))
+            is_public=draft.get("public", True), priority="urgent" if urgent else "normal",
+            attributes=attributes or None, due_at=due_at)
         case.code = make_code(prefix, case.id, now)
-        case.area_code = _area_of(location.get("address"), citizen)
+        case.area_code = location.get("ward_code") or _area_of(location.get("address"), citizen)
         case.save(only=[Case.code, Case.area_code])
         for url in draft.get("photos", []):
             CasePhoto.create(case=case, url=url)
+        for item in draft.get("media", []):
+            CasePhoto.create(case=case, url=item["url"], kind=item["kind"])
         TimelineEntry.create(case=case, kind="created", actor="citizen", created_at=now,
-                             data={"channel": channel, "photos": len(draft.get("photos", []))})
+                             data=_created_data(draft, channel))
         schedule.case_opened(case)
-    log.info("case %s opened (%s)", case.code, category.slug)
+        if urgent:
+            notify.urgent_case_opened(case)
+    log.info("case %s opened (%s%s)", case.code, category.slug, ", urgent" if urgent else "")
     return case
+
+
+def _created_data(draft, channel):
+    data = {"channel": channel, "photos": len(draft.get("photos", []))}
+    for key in ("when", "emergency"):
+        if draft.get(key):
+            data[key] = draft[key]
+    if draft.get("media"):
+        data["media"] = len(draft["media"])
+    return data
 
 
 def _area_of(address, citizen):
@@ -96,6 +118,7 @@ def change_status(case, new, staff=None, note=None, reason=None, duplicate_of=No
                                "duplicate_of": duplicate_of.code if duplicate_of else None})
         if staff is not None:
             audit.record(staff, "change_status", case.code, old=old, new=new)
+            notify.urgent_case_handled(case)
         notify.status_changed(case, entry, note=note, after_photo_url=after_photo_url)
         schedule.status_changed(case, old, entry.id, now)
     log.info("case %s: %s -> %s", case.code, old, new)
@@ -118,6 +141,7 @@ def assign(case, staff=None, department=None, assignee=None):
                              data=changes)
         if staff is not None:
             audit.record(staff, "assign", case.code, **changes)
+            notify.urgent_case_handled(case)
         if case.status in ("new", "received", "reopened"):
             change_status(case, "assigned", staff=staff)
     return changes

@@ -7,6 +7,7 @@ interaction, free for the first 48 hours and billed after; later only approved t
 import datetime as dt
 from dataclasses import dataclass
 
+ANONYMOUS = "anonymous"  # the api of a reply to someone chatting without following
 FREE = dt.timedelta(hours=48)
 WINDOW = dt.timedelta(days=7)
 DEFAULT_QUIET_HOURS = (dt.time(22, 0), dt.time(6, 0))  # what "22:00-06:00" parses to
@@ -37,6 +38,11 @@ def choose_route(last_interaction, now, templates, kind, phone=None, window_clos
     if template.get("zns_template_id") and phone:
         return Route("zns", "zns", template["zns_template_id"])
     return Route("none", "none", reason="undeliverable: outside the 7-day window")
+
+
+def anonymous_route():
+    """A reply in an anonymous conversation: no window, no template to fall back on."""
+    return Route(ANONYMOUS, "free")
 
 
 def template_data(template, params):

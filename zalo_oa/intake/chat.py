@@ -20,7 +20,8 @@ CASES_LISTED = 10
 def context_for(citizen):
     """The dialogue's context: the listed categories in the citizen's language."""
     categories = tuple(
-        dialogue.CategoryInfo(c.slug, c.name_vi, c.name_en, tuple(c.keywords or ()))
+        dialogue.CategoryInfo(c.slug, c.name_vi, c.name_en, tuple(c.keywords or ()),
+                              tuple(c.questions or ()))
         for c in Category.listed())
     return dialogue.Context(categories, citizen.locale, current_app.config["CASE_CODE_PREFIX"],
                             current_app.config["PROVINCE_CODE"])
@@ -58,7 +59,10 @@ def _save(state, draft, now):
 
 def _submit(citizen, ctx, draft):
     case = lifecycle.open_case(citizen, draft, prefix=ctx.code_prefix)
-    return [Reply("case_created", params.case_params(case, citizen.locale))], case
+    replies = [Reply("case_created", params.case_params(case, citizen.locale))]
+    if case.priority == "urgent":
+        replies.append(Reply("urgent_noted"))
+    return replies, case
 
 
 def _show_case(citizen, ctx, code):
@@ -116,6 +120,8 @@ def _record_for_staff(citizen, event):
 def _describe(event):
     if isinstance(event, dialogue.Photos):
         return {"photos": list(event.urls)}
+    if isinstance(event, dialogue.Media):
+        return {"media": list(event.urls), "kind": event.kind}
     if isinstance(event, dialogue.Location):
         return {"latitude": event.latitude, "longitude": event.longitude}
     if isinstance(event, dialogue.Contact):

@@ -2,22 +2,26 @@
 
 Pure: a draft and the dialogue's context in, Replies out (templates/messages/<locale>/).
 """
-from ..delivery.messages import Button, Reply
+from ..delivery.messages import MAX_BUTTONS, Button, Reply
 from .steps import (
     CATEGORY,
     CONFIRM,
     CONTACT,
     DESCRIPTION,
     EDIT,
+    EDITABLE,
+    EMERGENCY,
     LOCATION,
     MAX_PHOTOS,
     MIN_DESCRIPTION,
     PHOTOS,
-    SLOTS,
+    QUESTIONS,
+    evidence_count,
 )
+from .understanding import emergency
 
 # Button label keys (labels.json) of the fields, in the order the edit menu shows them.
-FIELD_LABELS = {slot: f"field_{slot}" for slot in SLOTS}
+FIELD_LABELS = {slot: f"field_{slot}" for slot in EDITABLE}
 CATEGORY_BUTTONS = 5
 
 
@@ -46,7 +50,7 @@ def _ask_location(draft, ctx):
 
 
 def _ask_photos(draft, ctx):
-    count = len(draft["photos"])
+    count = evidence_count(draft)
     return [Reply("ask_photos", {"count": count, "max": MAX_PHOTOS},
                   buttons=(Button("done" if count else "skip"),))]
 
@@ -66,8 +70,59 @@ def _ask_edit(draft, ctx):
     return [Reply("ask_edit", buttons=tuple(Button(label) for label in FIELD_LABELS.values()))]
 
 
+def _ask_question(draft, ctx):
+    """The category's next extra question, its choices as buttons, and "Bỏ qua"."""
+    category = ctx.category(draft["category"])
+    asked = list(category.questions if category else ())
+    pending = [q for q in asked if q["code"] not in draft["attributes"]]
+    if not pending:
+        return _ask_confirm(draft, ctx)
+    question = pending[0]
+    choices = [_value_name(v, ctx.locale) for v in question.get("values") or []]
+    buttons = tuple(Button(c, literal=True) for c in choices[:MAX_BUTTONS - 1])
+    return [Reply("ask_question", {
+        "question": _question_text(question, ctx.locale), "choices": choices,
+        "number": asked.index(question) + 1, "count": len(asked)},
+        buttons=(*buttons, Button("skip")))]
+
+
+def _question_text(question, locale):
+    return (question.get("description_en") if locale == "en" else None) or \
+        question.get("description") or question["code"]
+
+
+def _value_name(value, locale):
+    return (value.get("name_en") if locale == "en" else None) or value["name"]
+
+
+def _ask_emergency(draft, ctx):
+    return emergency_replies(draft)
+
+
 QUESTIONS = {CATEGORY: _ask_category, DESCRIPTION: _ask_description, LOCATION: _ask_location,
-             PHOTOS: _ask_photos, CONTACT: _ask_contact, CONFIRM: _ask_confirm, EDIT: _ask_edit}
+             PHOTOS: _ask_photos, CONTACT: _ask_contact, QUESTIONS: _ask_question,
+             CONFIRM: _ask_confirm, EDIT: _ask_edit, EMERGENCY: _ask_emergency}
+
+
+def emergency_replies(draft):
+    """The numbers to call, as phone buttons, and the offer to record a report."""
+    kinds = draft["emergency"] or []
+    numbers = emergency.numbers_for(kinds)
+    calls = tuple(Button(f"call_{n}", kind="phone", value=n) for n in numbers)
+    return [Reply("emergency", {"kinds": list(kinds), "numbers": list(numbers)},
+                  buttons=(*calls, Button("record"), Button("cancel")))]
+
+
+def stuck_buttons(step, ctx):
+    """The ways out after two misunderstood answers: "Khác" (at the category), skipping (where
+    a step may be skipped), help and cancel."""
+    other = ctx.category("other")
+    first = ()
+    if step == CATEGORY and other:
+        first = (Button(other.name(ctx.locale), literal=True),)
+    elif step in (PHOTOS, CONTACT, QUESTIONS):
+        first = (Button("skip"),)
+    return (*first, Button("help"), Button("cancel"))
 
 
 def summary_params(draft, ctx):
@@ -79,7 +134,7 @@ def summary_params(draft, ctx):
             "description": draft["description"] or "",
             "address": location.get("address") or "",
             "latitude": location.get("latitude"), "longitude": location.get("longitude"),
-            "photo_count": len(draft["photos"]),
+            "photo_count": evidence_count(draft),
             "contact_name": contact.get("name") or "", "contact_phone": contact.get("phone") or ""}
 
 

@@ -1,5 +1,6 @@
 """Stand-ins for the follower list (/v3.0/oa/user/getlist) and article broadcast
-(/v2.0/oa/message), served by the openapi host's blueprint (see add_routes)."""
+(/v2.0/oa/message, which also carries anonymous replies: anonymous.py), served by the openapi
+host's blueprint (see add_routes)."""
 import datetime as dt
 import json
 import secrets
@@ -7,6 +8,7 @@ import secrets
 from flask import request
 
 from ..models import utcnow
+from . import anonymous
 from .envelope import ApiError, success
 from .hosts import require_token
 from .models import SandboxMessage, SandboxUser
@@ -74,11 +76,20 @@ def user_getlist():
                     "users": page})
 
 
-def broadcast_article():
-    """Broadcast an article to followers by target (cities, ages, gender); articles only."""
+def message_v2():
+    """POST /v2.0/oa/message: an article broadcast (recipient.target), or a reply to an
+    anonymous chatter (recipient.anonymous_id)."""
     require_token()
     body = request.get_json(silent=True)
     body = body if isinstance(body, dict) else {}
+    recipient = body.get("recipient")
+    if isinstance(recipient, dict) and "anonymous_id" in recipient:
+        return anonymous.reply(body)
+    return broadcast_article(body)
+
+
+def broadcast_article(body):
+    """Broadcast an article to followers by target (cities, ages, gender); articles only."""
     target = (body.get("recipient") or {}).get("target")
     if not isinstance(target, dict):
         raise ApiError(-201, "recipient is invalid")
@@ -100,5 +111,5 @@ def add_routes(bp):
     if getattr(bp, "_follower_routes", False):
         return
     bp.add_url_rule("/v3.0/oa/user/getlist", view_func=user_getlist, methods=["GET"])
-    bp.add_url_rule("/v2.0/oa/message", view_func=broadcast_article, methods=["POST"])
+    bp.add_url_rule("/v2.0/oa/message", view_func=message_v2, methods=["POST"])
     bp._follower_routes = True

@@ -12,6 +12,8 @@ from .codes import find_case_code, parse_feedback
 from .message import read
 from .place import Place, ward_in
 
+EVIDENCE = 2.0  # lexicon weight of at least one telling word ("ổ gà" is 3, "muốn" 1)
+
 __all__ = ["Place", "Reading", "find_case_code", "parse_feedback", "pick_category",
            "understand", "ward_in"]
 
@@ -22,7 +24,7 @@ class Reading:
     guess: category.Guess
     place: Place
     when: str | None
-    evidence: bool  # the words say something about a category (not just "hello")
+    evidence: bool  # the words say something about a category (not just "hello, I want to")
 
 
 def understand(text, province_code=79):
@@ -31,4 +33,4 @@ def understand(text, province_code=79):
     found = emergency.detect(message.words, message.accented, message.skip)
     _, scores, _ = category.analyse(message)
     return Reading(emergency=found, guess=category.guess(message), place=message.place,
-                   when=when.extract(text), evidence=bool(scores))
+                   when=when.extract(text), evidence=max(scores.values(), default=0) >= EVIDENCE)

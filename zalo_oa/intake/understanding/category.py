@@ -15,8 +15,11 @@ from . import data
 from .message import read
 from .words import FOLDED, Phrases, strip_marks
 
-CONFIDENT = 0.55  # top probability above which one category is taken without asking
-MARGIN = 0.25  # ...and at least this far ahead of the second
+# One category is taken without asking above this probability and this far ahead of the
+# second: on a 5-fold cross-validation of the examples, 98 % of such picks were right and
+# 79 % of messages got one (bench/intake.py).
+CONFIDENT = 0.7
+MARGIN = 0.4
 LEXICON_SCALE = 0.35
 C = 4.0
 

@@ -65,11 +65,16 @@ def detect(words, accented, skip=frozenset()):
         return None
     raw = data.emergencies()
     kinds.sort(key=raw["order"].index)
+    return Emergency(tuple(kinds), numbers_for(kinds), raw["kinds"][kinds[0]]["category"])
+
+
+def numbers_for(kinds):
+    """The numbers to call for these kinds, most serious kind first, at most three."""
+    raw = data.emergencies()
     numbers = []
     for kind in kinds:
         numbers += [n for n in raw["kinds"][kind]["numbers"] if n not in numbers]
-    return Emergency(tuple(kinds), tuple(numbers[:MAX_NUMBERS]),
-                     raw["kinds"][kinds[0]]["category"])
+    return tuple(numbers[:MAX_NUMBERS])
 
 
 def _cancelled(terms, index, roles):

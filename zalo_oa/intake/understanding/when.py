@@ -19,7 +19,7 @@ _PATTERNS = [
     r"(?:tu |luc |khoang )?\d{1,2}:\d{2}(?:\s*(?:am|pm))?",
     rf"(?:tu |suot |ca |gan |hon )?{_N} (?:ngay|hom|tuan|thang|bua|nam|tieng) "
     r"(?:nay|roi|r|qua|truoc|lien|nua)",
-    r"(?:tu |suot )?(?:tuan|thang|nam) (?:truoc|roi|qua|nay)",
+    r"(?:tu |suot |ca )?(?:tuan|thang|nam) (?:truoc|roi|qua|nay)",
     r"(?:moi|hang|ca|suot|nua|dem nao) (?:dem|toi|ngay|sang|khuya)(?: nao cung)?",
     r"(?:tu|suot) (?:sang|chieu|toi|dem|khuya|hom qua|tuan truoc|thang truoc|tet)",
     r"(?:since|for) (?:yesterday|last \w+|this \w+|\d+ (?:days?|weeks?|hours?|months?))",

@@ -9,6 +9,7 @@ station) holds no tree, "yêu cầu" no bridge.
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 from . import data
 
@@ -191,25 +192,31 @@ def _ambiguous_folds(common):
 
 
 def letters_share(words):
-    """How much of a message is made of plausible words (Vietnamese syllables, or known
-    shorthand and English), for telling text from keyboard mashing."""
+    """How much of a message is made of plausible words (Vietnamese syllables, or words the
+    examples and the lexicon use), for telling text from keys mashed."""
     lettered = [w for w in words if not w.is_number]
     if not lettered:
         return 0.0
-    return sum(1 for w in lettered if is_syllable(w.folded)) / len(lettered)
+    return sum(1 for w in lettered if is_plausible(w.folded)) / len(lettered)
 
 
 _ONSET = "(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?"
 _RHYME = ("(?:oai|oay|oeo|uya|uyu|uay|uoi|uou|ieu|yeu|uye|ai|ao|au|ay|eo|eu|ia|iu|oa|oe|oi|"
-          "ua|ue|ui|uo|uu|uy|ya|ye|yu|ie|a|e|i|o|u|y)")
+          "ua|ue|ui|uo|uu|uy|ya|ye|ie|a|e|i|o|u|y)")
 _CODA = "(?:ch|ng|nh|[cmnpt])?"
 _SYLLABLE = re.compile(f"{_ONSET}{_RHYME}{_CODA}")
 
 
-def is_syllable(folded):
-    """True for an accent-free Vietnamese syllable, a known shorthand, or an English word."""
-    if _SYLLABLE.fullmatch(folded) or folded in data.abbreviations():
-        return True
-    return folded.isascii() and len(folded) > 2 and bool(re.fullmatch(r"[a-z]+", folded)) and (
-        bool(re.search(r"[aeiouy]", folded)) and not re.search(r"(.)\1\1", folded)
-        and not re.search(r"[^aeiouy]{5}", folded))
+def is_plausible(folded):
+    """True for an accent-free Vietnamese syllable, or a word the shipped data knows."""
+    return bool(_SYLLABLE.fullmatch(folded)) or folded in _known_words()
+
+
+@cache
+def _known_words():
+    """Every accent-free word of the examples, lexicon, shorthand and street names."""
+    texts = [text for text, _ in data.examples() + data.emergency_examples()]
+    weights, neutral = data.lexicon()
+    texts += [phrase for phrases in weights.values() for phrase in phrases] + list(neutral)
+    texts += list(data.abbreviations()) + list(data.streets()) + list(data.landmarks())
+    return frozenset(w.folded for text in texts for w in split(text))
