@@ -13,7 +13,7 @@ from .cases import followups
 from .db import ensure_connection
 from .delivery.clients import make_sender
 from .delivery.dispatcher import Dispatcher
-from .intake import chat
+from .intake import chat, learning
 from .zalo import tokens
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,10 @@ class Jobs:
         chat.remind_idle_drafts()
         chat.expire_idle_drafts()
 
+    def retrain(self):
+        """Learn the staff's new category corrections (trains at start, then on change)."""
+        learning.retrain_if_changed()
+
     def token(self):
         tokens.refresh_if_due(self.app.config)
 
@@ -57,7 +61,8 @@ class Jobs:
         """(job, interval in seconds) pairs: the whole schedule."""
         return [(self.events, self.app.config["POLL_SECONDS"]), (self.followups, 5),
                 (self.broadcast_job, 5),
-                (self.drafts, 30), (self.token, TOKEN_CHECK_SECONDS),
+                (self.drafts, 30), (self.retrain, 60 * self.app.config["RETRAIN_MINUTES"]),
+                (self.token, TOKEN_CHECK_SECONDS),
                 (self.heartbeat, heartbeat.HEARTBEAT_SECONDS)]
 
     def run(self, job):

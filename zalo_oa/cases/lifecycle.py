@@ -6,7 +6,7 @@ from flask import current_app
 
 from .. import areas, audit
 from ..db import database
-from ..models import Case, CasePhoto, Category, TimelineEntry, utcnow
+from ..models import Case, CasePhoto, Category, TimelineEntry, TrainingExample, utcnow
 from ..timeutil import add_working_days, to_local
 from . import notify, rules, schedule
 
@@ -144,6 +144,30 @@ def assign(case, staff=None, department=None, assignee=None):
             notify.urgent_case_handled(case)
         if case.status in ("new", "received", "reopened"):
             change_status(case, "assigned", staff=staff)
+    return changes
+
+
+def change_category(case, category, staff):
+    """Staff put the case in another category. Its department follows when it was still the
+    old category's own; the (description, category) pair teaches the category model."""
+    old = case.category
+    if category.id == old.id:
+        return None
+    with database.atomic():
+        changes = {"from": old.slug, "to": category.slug}
+        case.category = category
+        if case.department_id in (None, old.department_id) and category.department_id:
+            case.department = category.department_id
+            changes["department"] = category.department.slug
+        case.updated_at = utcnow()
+        case.save(only=[Case.category, Case.department, Case.updated_at])
+        TimelineEntry.create(case=case, kind="category", actor=_actor(staff), staff=staff,
+                             data=changes)
+        TrainingExample.create(text=case.description, category_slug=category.slug,
+                               source="staff", case=case, staff=staff)
+        audit.record(staff, "change_category", case.code, old=old.slug, new=category.slug)
+        notify.urgent_case_handled(case)
+    log.info("case %s: category %s -> %s", case.code, old.slug, category.slug)
     return changes
 
 

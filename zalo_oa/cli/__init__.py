@@ -3,7 +3,7 @@ import sys
 
 import click
 
-from . import broadcast, db, partner, run, staff, token
+from . import broadcast, db, intake, partner, run, staff, token
 
 
 @click.group()
@@ -12,7 +12,7 @@ def main():
 
 
 for command in (run.demo, run.serve, run.worker, db.db, staff.staff, token.token,
-                partner.partner_key, broadcast.followers, broadcast.broadcast):
+                partner.partner_key, broadcast.followers, broadcast.broadcast, intake.intake):
     main.add_command(command)
 
 

@@ -2,7 +2,7 @@
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 
 from ..cases import lifecycle, rules, suggestions
-from ..models import Case, CasePhoto, Department, Staff
+from ..models import Case, CasePhoto, Category, Department, Staff
 from ..text import mask_phone
 from . import access, forms, i18n, timeline, uploads
 
@@ -24,6 +24,32 @@ def contact(staff, case):
             "masked": True}
 
 
+MEDIA_KINDS = ("audio", "video")
+
+
+def answers(case, locale):
+    """(question, answer) of the case's answers to its category's extra questions, as staff
+    read them; an answer to a question the category no longer asks shows under its code."""
+    given = dict(case.attributes or {})
+    rows = []
+    for question in case.category.questions or []:
+        if question["code"] in given:
+            rows.append((_in(question, "description", locale) or question["code"],
+                         _answer_text(question, given.pop(question["code"]), locale)))
+    return rows + [(code, str(value)) for code, value in given.items()]
+
+
+def _in(item, key, locale):
+    return (item.get(f"{key}_en") if locale == "en" else None) or item.get(key)
+
+
+def _answer_text(question, value, locale):
+    values = question.get("values") or []
+    chosen = [v for v in values if str(v["key"]) in
+              ([str(x) for x in value] if isinstance(value, list) else [str(value)])]
+    return ", ".join(_in(v, "name", locale) for v in chosen) if chosen else str(value)
+
+
 def assignable(staff):
     """The staff a case may be assigned to (department staff: their own department's)."""
     query = Staff.select().where(Staff.active & Staff.role.in_(access.ACT))
@@ -41,8 +67,11 @@ def case_page(code):
     photos = list(CasePhoto.select().where(CasePhoto.case == case).order_by(CasePhoto.id))
     return render_template(
         "dashboard/case.html", case=case, can_act=can_act, contact=contact(g.staff, case),
-        photos=[p for p in photos if p.kind != "after"],
+        photos=[p for p in photos if p.kind not in ("after", *MEDIA_KINDS)],
         after_photos=[p for p in photos if p.kind == "after"],
+        media=[p for p in photos if p.kind in MEDIA_KINDS],
+        answers=answers(case, i18n.current_locale()),
+        categories=list(Category.listed()) if can_act else [],
         items=timeline.for_case(case), delivery_state=timeline.delivery_state,
         targets=rules.allowed(case.status) if can_act else (),
         priorities=rules.PRIORITIES,
@@ -88,6 +117,19 @@ def assign(code):
         if (department_id and department is None) or (assignee_id and assignee is None):
             raise forms.FormError("choice")
         lifecycle.assign(case, staff=g.staff, department=department, assignee=assignee)
+    return _back(case)
+
+
+@bp.post("/cases/<code>/category")
+@access.require(access.ACT)
+def change_category(code):
+    """Put the case in another category (this correction teaches the bot)."""
+    case = access.case_or_404(code, for_action=True)
+    with forms.flashing_errors():
+        category = Category.get_or_none(Category.id == forms.integer("category"))
+        if category is None:
+            raise forms.FormError("choice")
+        lifecycle.change_category(case, category, g.staff)
     return _back(case)
 
 

@@ -7,6 +7,7 @@ meets its kind. Scores are probabilities: the ranking has no ties to break by li
 (equal scores, which do not occur in practice, fall back to the slug's alphabetical order).
 """
 import math
+import threading
 import time
 from dataclasses import dataclass
 from functools import cache
@@ -182,18 +183,21 @@ def _augmented(examples):
 
 
 _current = {"model": None, "extra": None}
+_training = threading.Lock()
 
 
-def model(extra=()):
-    """The model trained on the shipped examples plus `extra` (text, slug) pairs, kept for
-    the process and retrained only when `extra` changes."""
-    extra = tuple(extra)
-    if _current["model"] is None or _current["extra"] != extra:
-        _current["model"] = Model(data.examples() + extra)
-        _current["extra"] = extra
-    return _current["model"]
+def model(extra=None):
+    """The model trained on the shipped examples plus `extra` (text, slug) pairs (by default
+    those it was last trained with), kept for the process and retrained only when `extra`
+    changes. One thread trains at a time; the others wait for its model."""
+    with _training:
+        extra = (_current["extra"] or ()) if extra is None else tuple(extra)
+        if _current["model"] is None or _current["extra"] != extra:
+            _current["model"] = Model(data.examples() + extra)
+            _current["extra"] = extra
+        return _current["model"]
 
 
 def guess(message):
     """The current model's Guess for a read message."""
-    return model(_current["extra"] or ()).rank(message)
+    return model().rank(message)
