@@ -91,6 +91,9 @@ def start(app, background=False):
     """Start the worker: in threads (demo, tests) or blocking (`zalo-oa worker`)."""
     scheduler = (BackgroundScheduler if background else BlockingScheduler)(timezone="UTC")
     jobs = Jobs(app)
+    # The category model is trained before the first event is handled, not inside the
+    # transaction that handles it (a few seconds, once per process).
+    jobs.run(jobs.retrain)
     jobs.dispatcher.start()
     for job, seconds in jobs.declared():
         scheduler.add_job(jobs.run, "interval", args=[job], id=job.__name__,

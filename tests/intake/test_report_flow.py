@@ -40,8 +40,12 @@ class Citizen:
             time.sleep(0.05)
 
     def say(self, text, count=1):
+        return texts(self.replies_to(text, count))
+
+    def replies_to(self, text, count=1):
+        """Send text; wait for `count` new messages and return them."""
         self.send("user_send_text", text=text)
-        return texts(self.replies(count))
+        return self.replies(count)
 
 
 def texts(messages):

@@ -111,13 +111,13 @@ class Model:
         texts, labels = _augmented(examples)
         self.slugs = tuple(sorted(set(labels)))
         readings = [analyse(read(text)) for text in texts]
-        terms = TfidfVectorizer(analyzer=lambda r: r[0], sublinear_tf=True)
+        terms = TfidfVectorizer(analyzer=lambda r: r[0], sublinear_tf=True, min_df=2)
         letters = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
                                   min_df=2)
         lexicon = csr_matrix([_lexicon_row(r[1], self.slugs) for r in readings])
         matrix = hstack([terms.fit_transform(readings),
                          letters.fit_transform([r[2] for r in readings]), lexicon]).tocsr()
-        classifier = LogisticRegression(C=C, max_iter=3000)
+        classifier = LogisticRegression(C=C, max_iter=3000, tol=1e-3)
         classifier.fit(matrix, labels)
         self.classes = tuple(str(c) for c in classifier.classes_)
         self.weights = numpy.ascontiguousarray(classifier.coef_.T)
