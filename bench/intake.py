@@ -1,9 +1,11 @@
 """How well the bot understands first messages: category top-1/top-3 per category, emergency
-recall and false alarms, and time per message, on tests/data/intake_eval.jsonl.
+recall and false alarms, and time per message, on the labelled sets in tests/data/.
 
-That set was written apart from the training examples (data/intake/examples/) and is never
-trained on. `--cv K` also prints a K-fold cross-validation on the training examples.
-Run: python bench/intake.py [--cv 5] [--show-errors]
+Those sets were written apart from the training examples (data/intake/examples/) and are never
+trained on: intake_eval.jsonl while the understanding was built (its misses were looked at),
+intake_eval_blind.jsonl after it was finished, measured once before any change.
+`--cv K` also prints a K-fold cross-validation on the training examples.
+Run: python bench/intake.py [--cv 5] [--show-errors] [FILE ...]
 """
 import argparse
 import collections
@@ -19,14 +21,16 @@ sys.path.insert(0, str(ROOT))
 from zalo_oa.intake import understanding  # noqa: E402
 from zalo_oa.intake.understanding import category, data, message  # noqa: E402
 
-EVAL = ROOT / "tests" / "data" / "intake_eval.jsonl"
+SETS = [ROOT / "tests" / "data" / name for name in ("intake_eval.jsonl",
+                                                     "intake_eval_blind.jsonl")]
 
 
-def load(path=EVAL):
+def load(path):
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def evaluate(items, show_errors=False):
+def evaluate(path, show_errors=False):
+    items = load(path)
     started = time.perf_counter()
     category.model()
     trained = time.perf_counter() - started
@@ -54,7 +58,7 @@ def evaluate(items, show_errors=False):
         row[2] += item["category"] in ranked[:3]
         if ranked[0] != item["category"]:
             errors.append(("category", item, ranked[:3]))
-    print(f"evaluation set: {EVAL.relative_to(ROOT)} ({len(items)} messages: {routine} "
+    print(f"evaluation set: {path.relative_to(ROOT)} ({len(items)} messages: {routine} "
           f"routine, {emergencies} emergencies); model trained in {trained:.1f} s "
           f"on {category.model().examples} examples")
     print(f"{'category':<18}{'n':>4}{'top-1':>8}{'top-3':>8}")
@@ -97,8 +101,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cv", type=int, default=0)
     parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument("files", nargs="*", type=Path, default=SETS)
     args = parser.parse_args(argv)
-    evaluate(load(), args.show_errors)
+    for path in args.files:
+        evaluate(path.resolve(), args.show_errors)
+        print()
     if args.cv:
         cross_validate(args.cv)
 
