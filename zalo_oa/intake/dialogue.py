@@ -304,7 +304,8 @@ def _categorise(draft, reading, ctx, unsure_note):
     guess = reading.guess
     chosen = ctx.category(guess.best) if reading.evidence and guess.confident else None
     if chosen is None:
-        draft["suggested"] = guess.top() if reading.evidence else []
+        if reading.evidence:  # else keep what was suggested already (an emergency's own)
+            draft["suggested"] = guess.top()
         draft["step"] = CATEGORY
         return Outcome(draft, [unsure_note, *prompt(draft, ctx)])
     _set_category(draft, chosen)
