@@ -125,6 +125,7 @@ CASES = [
     (draft_at("questions"), cv.Text("Chắn một phần"), "confirm", ["confirm"], None),
     (draft_at("questions"), cv.Text("1"), "confirm", ["confirm"], None),
     (draft_at("questions"), cv.Text("Bỏ qua"), "confirm", ["confirm"], None),
+    (draft_at("questions"), cv.Text("Gửi"), "confirm", ["confirm"], None),
     (draft_at("questions"), cv.Text("linh tinh"), "questions",
      ["question_expected", "ask_question"], None),
     (draft_at("contact"), cv.Text("0912 345 678"), "confirm", ["confirm"], None),

@@ -407,6 +407,9 @@ def _text_questions(draft, text, folded, ctx, reading):
     if question is None:
         draft["questions_done"] = True
         return _advance(draft, ctx)
+    if vocabulary.meaning("answers", folded) in ("submit", "submit_private"):
+        draft["questions_done"] = True  # "Gửi": the rest are skipped, the summary comes next
+        return _advance(draft, ctx)
     if vocabulary.means("answers", "done", folded):
         answer = None
     else:
