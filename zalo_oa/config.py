@@ -96,6 +96,8 @@ SETTINGS = [
     # Non-urgent pushes wait out the night: "22:00-06:00" (city time), or "off".
     ("QUIET_HOURS", "ZALO_OA_QUIET_HOURS", "22:00-06:00", str),
     ("POLL_SECONDS", "ZALO_OA_POLL_SECONDS", 0.25, float),
+    # How often the worker looks for new staff corrections of categories to learn from.
+    ("RETRAIN_MINUTES", "ZALO_OA_RETRAIN_MINUTES", 10, float),
     ("WEBHOOK_MAX_BYTES", "ZALO_OA_WEBHOOK_MAX_BYTES", 256 * 1024, int),
     # Replay window: older events are acknowledged but not acted on (Zalo retries ~1 h late).
     ("EVENT_MAX_AGE_HOURS", "ZALO_OA_EVENT_MAX_AGE_HOURS", 24, float),

@@ -48,7 +48,7 @@ def _state():
         "database": {"ok": True, "schema_version": version, "schema_latest": migrations.LATEST},
         "scheduler": {"ok": scheduler_ok, "last_heartbeat_seconds_ago": age},
         "alerts": [{"kind": a.kind, "message": a.message, "since": a.created_at.isoformat()}
-                   for a in alerts],
+                   for a in Alert.faults()],
     }
 
 

@@ -318,7 +318,10 @@ class OutboxMessage(BaseModel):
     broadcast = pw.ForeignKeyField(Broadcast, null=True, backref="messages",
                                    on_delete="CASCADE")
     kind = pw.CharField(max_length=64)
+    # "cs" (and its template fallbacks) to a follower's user id; "anonymous" to a chatter who
+    # does not follow: `zalo_user_id` then holds their anonymous id, with their conversation.
     api = pw.CharField(default="cs", max_length=16)
+    conversation_id = pw.CharField(null=True, max_length=64)
     payload = JSONField()
     # Template parameters, for a send that must fall back to a ZBS/ZNS template.
     params = JSONField(null=True)
@@ -409,7 +412,10 @@ class FollowUp(BaseModel):
 
 
 class Alert(BaseModel):
-    """Something an admin must act on (e.g. the OA token could not be refreshed)."""
+    """Something staff must act on (e.g. the OA token could not be refreshed, or an urgent
+    report came in: kind "urgent_case:<code>")."""
+
+    CASE = "urgent_case"
 
     kind = pw.CharField(max_length=64, index=True)
     message = pw.TextField()
@@ -419,6 +425,11 @@ class Alert(BaseModel):
     @classmethod
     def active(cls):
         return cls.select().where(cls.resolved_at.is_null()).order_by(cls.id)
+
+    @classmethod
+    def faults(cls):
+        """Active alerts about the service itself (not about a case)."""
+        return cls.active().where(~cls.kind.startswith(cls.CASE))
 
 
 class AuditLog(BaseModel):
@@ -442,6 +453,18 @@ class CannedResponse(BaseModel):
     active = pw.BooleanField(default=True)
 
 
+class TrainingExample(BaseModel):
+    """A message and its right category, learnt by the category model on top of the shipped
+    examples: each staff correction of a case's category adds one."""
+
+    text = pw.TextField()
+    category_slug = pw.CharField(max_length=64)
+    source = pw.CharField(default="staff", max_length=16)
+    case = pw.ForeignKeyField(Case, null=True, backref="training", on_delete="SET NULL")
+    staff = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL")
+    created_at = pw.DateTimeField(default=utcnow)
+
+
 class WorkerHeartbeat(BaseModel):
     """Each scheduler process's last sign of life, for /healthz."""
 
@@ -452,5 +475,5 @@ class WorkerHeartbeat(BaseModel):
 
 MODELS = [Department, Category, Staff, Citizen, Conversation, Case, MediaFile, CasePhoto,
           TimelineEntry, InboundEvent, Broadcast, OutboxMessage, PartnerKey, OAToken,
-          OAuthRequest, TemplateText, FollowUp, Alert, AuditLog, CannedResponse, WorkerHeartbeat,
-          CaseFollower, WardBoundary, RoutingRule]
+          OAuthRequest, TemplateText, FollowUp, Alert, AuditLog, CannedResponse, TrainingExample,
+          WorkerHeartbeat, CaseFollower, WardBoundary, RoutingRule]

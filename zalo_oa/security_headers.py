@@ -1,8 +1,9 @@
 """Browser security headers on every response: scripts and styles from this site only (the
 pages use vendored files, no inline code), no framing, no MIME sniffing, no referrer leaving.
 
-Images may come from https hosts (citizens' photos on Zalo's CDN, map tiles), this site, and
-data: URLs (Leaflet's markers); everything else is this site only.
+Images, voice and video may come from https hosts (citizens' files on Zalo's CDN until our copy
+is made, map tiles), this site, and data: URLs (Leaflet's markers); everything else is this
+site only.
 """
 from urllib.parse import urlsplit
 
@@ -28,7 +29,8 @@ def policy(config):
                            _origin(config.get("PUBLIC_URL"))) if o and not o.startswith("https")]
     return "; ".join([
         "default-src 'self'", "script-src 'self'", "style-src 'self'",
-        f"img-src {' '.join(images)}", "connect-src 'self'", "font-src 'self'",
+        f"img-src {' '.join(images)}", f"media-src {' '.join(images)}", "connect-src 'self'",
+        "font-src 'self'",
         "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'"])
 
 

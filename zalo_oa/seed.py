@@ -41,7 +41,8 @@ def load_reference_data(province_code=None):
                 department=departments.get(item.get("department")),
                 deadline_days=item.get("deadline_days", 5),
                 urgent_hours=item.get("urgent_hours", 24),
-                hazard_terms=item.get("hazard_terms", []), hotline=item.get("hotline"))
+                hazard_terms=item.get("hazard_terms", []), hotline=item.get("hotline"),
+                questions=item.get("questions", []))
             target = rules.get(item["slug"])
             if target:
                 RoutingRule.create(category=category, to_ward=target == "ward",

@@ -13,7 +13,7 @@ from .cases import followups
 from .delivery.clients import make_sender
 from .delivery.dispatcher import Dispatcher
 from .evidence import archive
-from .intake import chat, inbox
+from .intake import chat, inbox, learning
 from .zalo import tokens
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,10 @@ class Jobs:
         chat.remind_idle_drafts()
         chat.expire_idle_drafts()
 
+    def retrain(self):
+        """Learn the staff's new category corrections (trains at start, then on change)."""
+        learning.retrain_if_changed()
+
     def token(self):
         tokens.refresh_if_due(self.app.config)
 
@@ -73,7 +77,8 @@ class Jobs:
         """(job, interval in seconds) pairs: the whole schedule."""
         jobs = [(self.events, self.app.config["POLL_SECONDS"]), (self.followups, 5),
                 (self.broadcast_job, 5), (self.media, 2),
-                (self.drafts, 30), (self.token, TOKEN_CHECK_SECONDS),
+                (self.drafts, 30), (self.retrain, 60 * self.app.config["RETRAIN_MINUTES"]),
+                (self.token, TOKEN_CHECK_SECONDS),
                 (self.prune_events, PRUNE_SECONDS),
                 (self.heartbeat, heartbeat.HEARTBEAT_SECONDS)]
         if self.app.config["SANDBOX"]:
@@ -111,6 +116,9 @@ def start(app, background=False):
     """Start the worker: in threads (demo, tests) or blocking (`zalo-oa worker`)."""
     scheduler = (BackgroundScheduler if background else BlockingScheduler)(timezone="UTC")
     jobs = Jobs(app)
+    # The category model is trained before the first event is handled, not inside the
+    # transaction that handles it (a few seconds, once per process).
+    jobs.run(jobs.retrain)
     jobs.dispatcher.start()
     for job, seconds in jobs.declared():
         scheduler.add_job(jobs.run, "interval", args=[job], id=job.__name__,

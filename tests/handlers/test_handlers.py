@@ -62,11 +62,11 @@ def test_chatnow_counts_as_an_interaction_and_greets(handle):
 def test_text_starts_a_report_and_moves_the_window_clock(handle):
     handle("user_send_text")
     state = Conversation.get(Conversation.citizen == citizen())
-    assert state.draft["step"] == "category"
+    assert (state.draft["step"], state.draft["category"]) == ("location", "lighting")
     assert state.draft["description"].startswith("Đèn đường")
     assert state.remind_at is not None and state.expire_at is not None
     assert citizen().last_interaction_at == dt.datetime(2025, 11, 30, 6, 0)
-    assert queued_kinds() == ["report_started", "ask_category"]
+    assert queued_kinds() == ["report_understood", "ask_location"]
 
 
 def test_one_event_with_several_images_adds_every_photo(handle):
@@ -87,7 +87,7 @@ def test_location_without_coordinates_gets_a_helpful_reply(handle):
     payload = load_payload("user_send_location.json")
     payload["message"]["attachments"][0]["payload"] = {"coordinates": {"latitude": "abc"}}
     handle("user_send_text", payload)
-    assert queued_kinds()[-2:] == ["unexpected_input", "ask_category"]
+    assert queued_kinds()[-2:] == ["unexpected_input", "ask_location"]
 
 
 @pytest.mark.parametrize("name", ["user_send_sticker", "user_send_business_card"])
@@ -183,7 +183,7 @@ def test_a_failing_handler_is_retried_then_parked_and_later_events_then_run(hand
     assert event_statuses() == [("user_send_sticker", "parked"), ("user_send_text", "done")]
     assert "bug in a handler" in InboundEvent.get(InboundEvent.event_name ==
                                                   "user_send_sticker").error
-    assert queued_kinds() == ["report_started", "ask_category"]
+    assert queued_kinds() == ["report_understood", "ask_location"]
 
 
 def test_events_of_one_citizen_are_handled_oldest_first(app, client):
@@ -195,7 +195,9 @@ def test_events_of_one_citizen_are_handled_oldest_first(app, client):
             deliver(client, app, payload)
         assert handlers.process_pending() == 3
         draft = Conversation.get().draft
-        assert (draft["category"], draft["step"]) == ("trees", "location")
+        # The description named the street: the location is taken from it.
+        assert (draft["category"], draft["step"]) == ("trees", "photos")
+        assert draft["location"]["address"] == "đường Nguyễn Huệ"
 
 
 def test_an_event_timestamp_in_the_future_does_not_move_the_clock_past_now(handle):

@@ -9,7 +9,8 @@ from zalo_oa.intake import dialogue as cv
 from zalo_oa.intake import prompts, steps, understanding
 
 CATEGORIES = tuple(
-    cv.CategoryInfo(c["slug"], c["name_vi"], c["name_en"], tuple(c["keywords"]))
+    cv.CategoryInfo(c["slug"], c["name_vi"], c["name_en"], tuple(c["keywords"]),
+                    tuple(c.get("questions", ())))
     for c in json.loads((Path(__file__).parents[2] / "data" / "categories.json").read_text()))
 CTX = cv.Context(CATEGORIES)
 
@@ -31,6 +32,7 @@ def draft_at(step, **filled):
             draft["photos_done"] = True
         elif slot == "contact":
             draft["contact_done"] = True
+    draft["questions_done"] = step != "questions"
     draft.update(filled)
     draft["step"] = step
     return draft
@@ -42,8 +44,21 @@ def templates(outcome):
 
 CASES = [
     # (draft, input, expected step after, expected reply templates, expected effect)
-    (None, cv.Text("Đèn đường hỏng trước nhà số 5"), "category",
-     ["report_started", "ask_category"], None),
+    # The first message's words give the category and the place: the next question is asked.
+    (None, cv.Text("Đèn đường hỏng trước nhà số 5"), "photos",
+     ["report_understood", "ask_photos"], None),
+    (None, cv.Text("Tôi có việc cần phản ánh với phường"), "category", ["ask_category"], None),
+    (None, cv.Text("asdf qwer zxcv tyui"), None, ["not_understood"], None),
+    (None, cv.Text("khu vực Hoàn Kiếm"), None, ["area_unknown"], None),
+    # Emergencies first: numbers to call, then a report only if the citizen wants one.
+    (None, cv.Text("Nhà kế bên đang cháy to, lửa bén qua nhà số 11 hẻm 9 Trần Hưng Đạo"),
+     "emergency", ["emergency"], None),
+    ({**draft_at("category", urgent=True, emergency=["fire"], description="Cháy nhà số 11",
+                 location={"latitude": None, "longitude": None, "address": "số 11 hẻm 9"}),
+      "step": "emergency"},
+     cv.Text("Ghi nhận phản ánh"), "category", ["report_started", "ask_category"], None),
+    (draft_at("photos"), cv.Text("hai thằng cầm mã tấu đang chém nhau trước cửa"),
+     "emergency", ["emergency"], None),
     (None, cv.Text("hi"), None, ["menu"], None),
     (None, cv.Text("Phản ánh mới"), "category", ["ask_category"], None),
     (None, cv.Text("phan anh moi"), "category", ["ask_category"], None),
@@ -65,12 +80,23 @@ CASES = [
     (draft_at("category"), cv.Text("cay xanh"), "description",
      ["category_chosen", "ask_description"], None),
     (draft_at("category"), cv.Text("99"), "category", ["category_unclear", "ask_category"], None),
+    (draft_at("category", misses=1), cv.Text("gửi"), "category", ["stuck"], None),
+    (draft_at("category"), cv.Text("Bỏ qua"), "description", ["category_chosen", "ask_description"],
+     None),
+    (draft_at("category"), cv.Text("ổ gà"), "description", ["category_chosen", "ask_description"],
+     None),
+    # A description typed where the category was asked is the description, and read.
+    (draft_at("category"), cv.Text(LONG_TEXT), "photos", ["report_understood", "ask_photos"],
+     None),
     (draft_at("category", description=LONG_TEXT), cv.Text("Cây xanh"), "location",
      ["category_chosen", "ask_location"], None),
     (draft_at("description"), cv.Text("ngắn"), "description", ["description_too_short"], None),
     (draft_at("description"), cv.Text("x" * 2001), "description", ["description_too_long"],
      None),
-    (draft_at("description"), cv.Text(LONG_TEXT), "location", ["ask_location"], None),
+    (draft_at("description"), cv.Text(LONG_TEXT), "photos",
+     ["location_understood", "ask_photos"], None),
+    (draft_at("description"), cv.Text("Cây xanh ngã đổ chắn ngang lối đi"), "location",
+     ["ask_location"], None),
     (draft_at("location"), cv.Location(10.77, 106.7), "location", [], "locate"),
     (draft_at("location"), cv.Text("12 Lê Lợi, Phường Sài Gòn"), "location", [], "locate"),
     (draft_at("location"), cv.Text("ở"), "location", ["location_unclear", "ask_location"], None),
@@ -85,8 +111,24 @@ CASES = [
     (draft_at("photos"), cv.Text("Bỏ qua"), "contact", ["ask_contact", "ask_contact_skip"], None),
     (draft_at("photos"), cv.Text("xong"), "contact", ["ask_contact", "ask_contact_skip"], None),
     (draft_at("photos"), cv.Text("gì đây"), "photos", ["photos_expected", "ask_photos"], None),
+    (draft_at("photos", misses=1), cv.Text("gì đây"), "photos", ["stuck"], None),
+    (draft_at("photos"), cv.Media("audio", ("a1",)), "photos", ["media_received"], None),
+    (draft_at("location"), cv.Media("video", ("v1",)), "location",
+     ["media_received", "ask_location"], None),
+    (None, cv.Media("video", ("v1",)), "category", ["media_received", "ask_category"], None),
+    (draft_at("photos"), cv.Text("Đổi loại"), "category", ["ask_category"], None),
+    (draft_at("photos"), cv.Text("doi vi tri"), "location", ["ask_location"], None),
     (draft_at("contact"), cv.Contact("An", "84912345678"), "confirm",
      ["contact_received", "confirm"], None),
+    (draft_at("contact", questions_done=False), cv.Text("bo qua"), "questions",
+     ["ask_question"], None),
+    # The category's extra question: a choice by name or number, free text refused, skipped.
+    (draft_at("questions"), cv.Text("Chắn một phần"), "confirm", ["confirm"], None),
+    (draft_at("questions"), cv.Text("1"), "confirm", ["confirm"], None),
+    (draft_at("questions"), cv.Text("Bỏ qua"), "confirm", ["confirm"], None),
+    (draft_at("questions"), cv.Text("Gửi"), "confirm", ["confirm"], None),
+    (draft_at("questions"), cv.Text("linh tinh"), "questions",
+     ["question_expected", "ask_question"], None),
     (draft_at("contact"), cv.Text("0912 345 678"), "confirm", ["confirm"], None),
     (draft_at("contact"), cv.Text("bo qua"), "confirm", ["confirm"], None),
     (draft_at("contact"), cv.Text("không biết"), "contact",
@@ -135,22 +177,76 @@ def test_every_reply_renders_in_both_languages():
 
 
 def test_free_text_suggests_categories_without_diacritics():
-    def first(text):
-        return understanding.suggest_categories(text, CATEGORIES)[0]
-
-    assert first("den duong hong") == "lighting"
-    assert first("nuoc ngap sau sau con mua") == "drainage"
-    assert first("nha toi mat nuoc tu sang") == "water"
-    assert first("karaoke on ao den 2 gio sang") == "noise"
-    assert first("xe buyt so 19 khong dung tram") == "public_transport"
-    assert understanding.suggest_categories("hom nay troi dep", CATEGORIES) == []
+    for text, slug in (("den duong hong", "lighting"), ("nuoc ngap sau sau con mua", "drainage"),
+                       ("nha toi mat nuoc tu sang", "water"),
+                       ("karaoke on ao den 2 gio sang", "noise"),
+                       ("xe buyt so 19 khong dung tram", "public_transport")):
+        assert understanding.understand(text).guess.best == slug, text
+    assert not understanding.understand("hom nay troi dep").evidence
 
 
 def test_suggested_categories_come_first_on_the_buttons():
-    outcome = cv.step(None, cv.Text("đèn đường hỏng cả tuần rồi"), CTX)
-    buttons = outcome.replies[-1].buttons
-    assert buttons[0].label == "Chiếu sáng công cộng"
+    draft = draft_at("category", suggested=["lighting", "electricity"])
+    buttons = prompts.prompt(draft, CTX)[-1].buttons
+    assert [b.label for b in buttons[:2]] == ["Chiếu sáng công cộng", "Điện lực"]
     assert len(buttons) == 5
+
+
+def test_a_clear_first_message_is_taken_with_a_change_button():
+    outcome = cv.step(None, cv.Text("đèn đường hỏng cả tuần rồi"), CTX)
+    assert outcome.draft["category"] == "lighting"
+    assert outcome.draft["description"] == "đèn đường hỏng cả tuần rồi"
+    assert outcome.draft["when"] == "cả tuần rồi"
+    understood = outcome.replies[0]
+    assert understood.params["category"] == "Chiếu sáng công cộng"
+    assert [b.label for b in understood.buttons] == ["change_category"]
+
+
+def test_an_unclear_first_message_offers_the_likeliest_categories_first():
+    outcome = cv.step(None, cv.Text("quán nhậu ồn ào lấn chiếm vỉa hè"), CTX)
+    assert outcome.draft["step"] == "category"
+    assert set(outcome.draft["suggested"][:2]) == {"urban_order", "noise"}
+
+
+def test_an_address_in_the_first_message_fills_the_location_with_its_ward():
+    outcome = cv.step(None, cv.Text("Ổ gà lớn trước số 45 đường Nguyễn Thị Minh Khai, "
+                                    "phường Bến Thành, xe máy té mấy vụ rồi"), CTX)
+    location = outcome.draft["location"]
+    assert location == {"latitude": None, "longitude": None, "ward_code": "26743",
+                        "address": "trước số 45 đường Nguyễn Thị Minh Khai, phường Bến Thành"}
+    assert outcome.draft["step"] == "photos"
+    assert [b.label for b in outcome.replies[0].buttons] == ["change_category",
+                                                             "change_location"]
+
+
+def test_an_emergency_answers_with_phone_buttons_then_records_an_urgent_report():
+    outcome = cv.step(None, cv.Text("có người ngất xỉu nằm bất động trước số 5 Lê Lợi"), CTX)
+    [reply] = outcome.replies
+    calls = [b for b in reply.buttons if b.kind == "phone"]
+    assert [(b.label, b.value) for b in calls] == [("call_115", "115")]
+    assert [b.label for b in reply.buttons if b.kind != "phone"] == ["record", "cancel"]
+    draft = outcome.draft
+    assert draft["urgent"] and draft["emergency"] == ["medical"]
+    for text in ("Ghi nhận phản ánh", "Khác", "Bỏ qua", "Bỏ qua", "Gửi"):
+        outcome = cv.step(draft, cv.Text(text), CTX)
+        draft = outcome.draft
+    [(name, submitted)] = outcome.effects
+    assert name == "submit" and submitted["urgent"] and submitted["category"] == "other"
+    assert submitted["location"]["address"] == "trước số 5 Lê Lợi"
+
+
+def test_a_stolen_fire_extinguisher_and_a_burnt_out_lamp_are_routine():
+    for text in ("Bình chữa cháy ở nhà chờ xe buýt bị mất", "đèn đường cháy bóng 3 hôm nay",
+                 "Ổ gà trước cổng bệnh viện Nhân dân 115"):
+        assert cv.step(None, cv.Text(text), CTX).draft["step"] != "emergency", text
+
+
+def test_extra_answers_are_kept_and_change_with_the_category():
+    draft = draft_at("questions")
+    draft = cv.step(draft, cv.Text("Chắn một phần"), CTX).draft
+    assert draft["attributes"] == {"blocking": "partly"}
+    draft = cv.step(draft, cv.Text("Đổi loại"), CTX).draft
+    assert draft["attributes"] == {} and draft["step"] == "category"
 
 
 def test_photos_are_capped_at_five_and_the_rest_counted():
@@ -164,7 +260,7 @@ def test_a_full_report_in_any_order_reaches_submit_with_every_slot():
     draft = None
     for given in (cv.Photos(("p1",)), cv.Location(10.77, 106.7), cv.Text("Cây xanh"),
                   cv.Text(LONG_TEXT), cv.Text("Xong"), cv.Contact("An", "84912345678"),
-                  cv.Text("Gửi")):
+                  cv.Text("Có, chắn hết"), cv.Text("Gửi")):
         outcome = run(draft, given)
         draft = outcome.draft
     assert draft is None
@@ -175,6 +271,7 @@ def test_a_full_report_in_any_order_reaches_submit_with_every_slot():
     assert submitted["photos"] == ["p1"]
     assert submitted["location"]["latitude"] == 10.77
     assert submitted["contact"] == {"name": "An", "phone": "84912345678"}
+    assert submitted["attributes"] == {"blocking": "yes"}
 
 
 def run(draft, given, ward=BEN_THANH):

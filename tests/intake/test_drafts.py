@@ -31,7 +31,7 @@ def test_one_reminder_after_thirty_minutes(draft):
     later = utcnow() + dt.timedelta(minutes=31)
     assert chat.remind_idle_drafts(later) == 1
     assert chat.remind_idle_drafts(later + dt.timedelta(minutes=31)) == 0
-    assert kinds() == ["draft_reminder", "ask_category"]
+    assert kinds() == ["draft_reminder", "ask_location"]
     assert Conversation.get().draft is not None
 
 

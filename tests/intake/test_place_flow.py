@@ -28,8 +28,8 @@ def server(live_server):
 def report(citizen, place, description=ENCROACHED, category="Trật tự đô thị", photo=None):
     """Walk the dialogue to its summary; return what the bot said about the place."""
     citizen.send("user_send_text", text=description)
-    citizen.replies(2)
-    citizen.say(category, 2)
+    if "lĩnh vực nào" in texts(citizen.replies(2)):  # not understood at once: choose it
+        citizen.say(category, 2)
     if "text" in place:
         citizen.send("user_send_text", text=place["text"])
     else:
@@ -41,7 +41,9 @@ def report(citizen, place, description=ENCROACHED, category="Trật tự đô th
         citizen.send("user_send_image", url=photo)
         citizen.replies()
     citizen.say("Bỏ qua" if not photo else "Xong", 2)
-    citizen.say("Bỏ qua")
+    said = citizen.say("Bỏ qua")
+    while "kiểm tra lại phản ánh" not in said:  # the category's extra questions: skipped
+        said = citizen.say("Bỏ qua")
     return about_place
 
 

@@ -19,7 +19,10 @@ BUTTONS = {"done": ("answers", "done"), "skip": ("answers", "done"),
            "report": ("commands", "report"), "status": ("commands", "status"),
            "help": ("commands", "help"), "continue": ("commands", "continue"),
            "follow_case": ("answers", "follow"), "new_case": ("answers", "new_case"),
-           **{f"field_{slot}": ("fields", slot) for slot in steps.SLOTS if slot != "ward"}}
+           "change_category": ("commands", "change_category"),
+           "change_location": ("commands", "change_location"),
+           "record": ("answers", "record"),
+           **{f"field_{slot}": ("fields", slot) for slot in steps.EDITABLE}}
 
 
 @pytest.mark.parametrize("locale", ["vi", "en"])

@@ -107,6 +107,7 @@ def test_malformed_bodies_get_a_4xx_never_a_500(server, body):
     {"event_name": None},
     {"sender": {}},
     {"message": "just a string"},
+    {"event_name": "anonymous_send_text"},  # an anonymous message names its conversation
 ])
 def test_signed_but_unusable_events_are_refused_with_400(server, change):
     payload = {**load_payload("user_send_text.json"), **change}

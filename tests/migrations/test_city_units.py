@@ -45,7 +45,7 @@ def reference_data():
                       "deadline_days": c.deadline_days, "urgent_hours": c.urgent_hours,
                       "hazard_terms": c.hazard_terms, "hotline": c.hotline,
                       "position": c.position, "active": c.active,
-                      "update_every_days": c.update_every_days}
+                      "update_every_days": c.update_every_days, "questions": c.questions}
              for c in Category.select()})
 
 
@@ -151,3 +151,18 @@ def test_the_shipped_data_names_only_units_it_defines_and_sane_deadlines():
         assert item["department"] in departments, item["slug"]
         assert 1 <= item["deadline_days"] <= 15 and 1 <= item["urgent_hours"] <= 48
         assert item["keywords"] and isinstance(item["hazard_terms"], list)
+
+
+def test_the_chat_questions_reach_shipped_categories_but_not_an_admins_own(scratch_url):
+    db = use(scratch_url())
+    shipped_by_f25d6f5(db)
+    migrations._runner().up("0002_city_units")
+    own = [{"code": "LANE", "datatype": "string", "required": True, "description": "Làn nào?"}]
+    sql(db, "UPDATE category SET questions = ? WHERE slug = ?", json.dumps(own), "trees")
+    migrations.upgrade()
+    shipped = {c["slug"]: c.get("questions", []) for c in
+               json.loads((DATA / "categories.json").read_text())}
+    questions = {c.slug: c.questions for c in Category.select()}
+    assert questions.pop("trees") == own
+    assert questions == {slug: q for slug, q in shipped.items() if slug != "trees"}
+    assert questions["roads"][0]["values"][0]["key"] == "small"

@@ -47,7 +47,7 @@ def test_services_list_every_active_category_in_both_formats(client, ctx):
     codes = [s["service_code"] for s in data]
     assert codes == [c.slug for c in Category.listed()]
     lighting = next(s for s in data if s["service_code"] == "lighting")
-    assert lighting["type"] == "realtime" and lighting["metadata"] is False
+    assert lighting["type"] == "realtime" and lighting["metadata"] is True  # its question
     assert lighting["group"] == "Công ty TNHH MTV Chiếu sáng công cộng TP.HCM"
     root = xml_of(client.get("/open311/v2/services.xml"))
     assert root.tag == "services"

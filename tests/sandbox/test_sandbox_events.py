@@ -221,3 +221,16 @@ def test_text_length_counts_after_nfc_normalisation():
 ])
 def test_cs_rules_accept_the_supported_messages(message):
     rules.check_message(message)
+
+
+def test_anonymous_events_carry_the_conversation():
+    text = build(event_name="anonymous_send_text", text="cho hỏi", conversation_id="c9")
+    assert text["event_name"] == "anonymous_send_text"
+    assert text["sender"] == {"id": USER}
+    assert text["message"] == {"msg_id": "msg1", "text": "cho hỏi", "conversation_id": "c9"}
+    sticker = build(event_name="anonymous_send_sticker", url="https://x/s.png")
+    assert sticker["message"]["conversation_id"] == f"conversation-{USER}"
+    assert sticker["message"]["attachments"] == [
+        {"type": "sticker", "payload": {"url": "https://x/s.png", "id": "sandbox-sticker"}}]
+    with pytest.raises(EventError, match="text is required"):
+        build(event_name="anonymous_send_text")

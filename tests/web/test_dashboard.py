@@ -111,7 +111,7 @@ def test_staff_switch_to_english_and_it_is_remembered(operator, client):
 
 def test_inbox_filters_by_status_and_marks_overdue(operator, client):
     late = make_case(due_at=utcnow() - dt.timedelta(days=2, hours=1))
-    fresh = make_case(description="Cây đổ", category="trees")
+    fresh = make_case(description="Cây cần cắt tỉa", category="trees")
     lifecycle.change_status(fresh, "received")
     page = client.get("/?status=new").get_data(as_text=True)
     assert late.code in page and fresh.code not in page

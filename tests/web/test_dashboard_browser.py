@@ -43,8 +43,9 @@ class SandboxCitizen:
 
 def report(citizen):
     """Report a broken street light through the guided dialogue; return its tracking code."""
-    for text in ("Phản ánh mới", "Chiếu sáng công cộng", DESCRIPTION, "12 Lê Lợi, Bến Thành",
-                 "Bỏ qua", "Bỏ qua", "Gửi"):
+    # The description names the place; the category's extra question is skipped.
+    for text in ("Phản ánh mới", "Chiếu sáng công cộng", DESCRIPTION, "Bỏ qua", "Bỏ qua",
+                 "Bỏ qua", "Gửi"):
         citizen.say(text)
     assert wait_for(lambda: re.search(r"PA-\d{4}-\d{6}", citizen.texts()))
     return re.findall(r"PA-\d{4}-\d{6}", citizen.texts())[-1]

@@ -6,7 +6,7 @@ from flask import current_app
 from .. import audit
 from ..db import database
 from ..evidence import archive
-from ..models import Case, CasePhoto, Category, TimelineEntry, utcnow
+from ..models import Case, CasePhoto, Category, TimelineEntry, TrainingExample, utcnow
 from ..places import boundaries, resolve
 from ..timeutil import format_date, to_local
 from . import notify, routing, rules, schedule, urgency
@@ -20,9 +20,11 @@ def make_code(prefix, case_id, created_at):
 
 
 def open_case(citizen, draft, prefix="PA", channel="zalo", staff=None):
-    """Create a case from a confirmed draft, with its photos and first timeline entry.
-
-    `staff` files it for a caller or walk-in (no `citizen` then, unless one is linked)."""
+    """Create a case from a confirmed draft, with its photos, voice messages and videos, its
+    answers to the category's extra questions and its first timeline entry. `staff` files it
+    for a caller or walk-in (no `citizen` then, unless one is linked). An urgent draft (an
+    emergency the citizen chose to record, or a hazard named in the report) is due in the
+    category's urgent hours."""
     category = Category.get(Category.slug == draft["category"])
     location = draft.get("location") or {}
     contact = draft.get("contact") or {}
@@ -31,6 +33,7 @@ def open_case(citizen, draft, prefix="PA", channel="zalo", staff=None):
     # A hazard named in the report (or flagged by whoever drafted it) makes it urgent.
     hazard = urgency.hazard_in(draft["description"], category.hazard_terms)
     urgent = bool(hazard or draft.get("urgent"))
+    attributes = {k: v for k, v in (draft.get("attributes") or {}).items() if v is not None}
     with database.atomic():
         case = Case.create(
             citizen=citizen, category=category, department=routing.unit_for(category, ward),
@@ -41,18 +44,22 @@ def open_case(citizen, draft, prefix="PA", channel="zalo", staff=None):
             channel=channel, created_at=now, updated_at=now,
             is_public=draft.get("public", True),
             priority=urgency.URGENT if urgent else "normal",
-            due_at=urgency.due_at(now, category, urgent))
+            attributes=attributes or None, due_at=urgency.due_at(now, category, urgent))
         case.code = make_code(prefix, case.id, now)
         case.area_code = ward or (citizen.area_code if citizen is not None else None)
         case.save(only=[Case.code, Case.area_code])
         for url in draft.get("photos", []):
             CasePhoto.create(case=case, url=url, media=archive.media_for(url))
+        for item in draft.get("media", []):
+            CasePhoto.create(case=case, url=item["url"], kind=item["kind"],
+                             media=archive.media_for(item["url"]))
         TimelineEntry.create(case=case, kind="created", actor=_actor(staff) if staff else "citizen",
                              staff=staff, created_at=now,
-                             data={"channel": channel, "photos": len(draft.get("photos", [])),
-                                   "urgent": hazard or urgent or None})
+                             data=_created_data(draft, channel, hazard or urgent or None))
         schedule.case_opened(case)
-    log.info("case %s opened (%s)", case.code, category.slug)
+        if urgent:
+            notify.urgent_case_opened(case)
+    log.info("case %s opened (%s%s)", case.code, category.slug, ", urgent" if urgent else "")
     return case
 
 
@@ -66,6 +73,16 @@ def ward_of(location):
         if found:
             return found
     return resolve.ward_named_in(location.get("address"), current_app.config["PROVINCE_CODE"])
+
+
+def _created_data(draft, channel, urgent):
+    data = {"channel": channel, "photos": len(draft.get("photos", [])), "urgent": urgent}
+    for key in ("when", "emergency"):
+        if draft.get(key):
+            data[key] = draft[key]
+    if draft.get("media"):
+        data["media"] = len(draft["media"])
+    return data
 
 
 def find_for_citizen(citizen, code):
@@ -112,6 +129,7 @@ def change_status(case, new, staff=None, note=None, reason=None, duplicate_of=No
                                "after_photo": after_photo_url})
         if staff is not None:
             audit.record(staff, "change_status", case.code, old=old, new=new)
+            notify.urgent_case_handled(case)
         notify.status_changed(case, entry, note=note, after_photo_url=after_photo_url)
         schedule.status_changed(case, old, entry.id, now)
     log.info("case %s: %s -> %s", case.code, old, new)
@@ -134,8 +152,33 @@ def assign(case, staff=None, department=None, assignee=None):
                              data=changes)
         if staff is not None:
             audit.record(staff, "assign", case.code, **changes)
+            notify.urgent_case_handled(case)
         if case.status in ("new", "received", "reopened"):
             change_status(case, "assigned", staff=staff)
+    return changes
+
+
+def change_category(case, category, staff):
+    """Staff put the case in another category. Its department follows when it was still the
+    old category's own; the (description, category) pair teaches the category model."""
+    old = case.category
+    if category.id == old.id:
+        return None
+    with database.atomic():
+        changes = {"from": old.slug, "to": category.slug}
+        case.category = category
+        if case.department_id in (None, old.department_id) and category.department_id:
+            case.department = category.department_id
+            changes["department"] = category.department.slug
+        case.updated_at = utcnow()
+        case.save(only=[Case.category, Case.department, Case.updated_at])
+        TimelineEntry.create(case=case, kind="category", actor=_actor(staff), staff=staff,
+                             data=changes)
+        TrainingExample.create(text=case.description, category_slug=category.slug,
+                               source="staff", case=case, staff=staff)
+        audit.record(staff, "change_category", case.code, old=old.slug, new=category.slug)
+        notify.urgent_case_handled(case)
+    log.info("case %s: category %s -> %s", case.code, old.slug, category.slug)
     return changes
 
 

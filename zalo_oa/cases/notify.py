@@ -6,7 +6,7 @@ from flask import current_app
 
 from ..delivery.messages import Button, Reply
 from ..delivery.outbox import queue_replies, queue_to_phone, queue_to_staff
-from ..models import Case, Citizen, Staff, TimelineEntry
+from ..models import Alert, Case, Citizen, Staff, TimelineEntry, utcnow
 from .followers import follower_ids
 from .params import case_params
 
@@ -106,9 +106,10 @@ def rating_replies(case, locale):
         for n in range(1, 6)))]
 
 
-def notify_department(case, template, escalate=False):
+def notify_department(case, template, escalate=False, **extra):
     """Tell the case's department (and admins when escalating), in the timeline and by the
-    way each member can be reached (Zalo, e-mail, ZNS or the dashboard: see window.py)."""
+    way each member can be reached (Zalo, e-mail, ZNS or the dashboard: see window.py);
+    `extra` adds template parameters."""
     query = Staff.select().where(Staff.active)
     if escalate:
         query = query.where((Staff.department == case.department) | (Staff.role == "admin"))
@@ -116,8 +117,24 @@ def notify_department(case, template, escalate=False):
         query = query.where(Staff.department == case.department)
     rows = []
     for member in query:
-        params = {**case_params(case, member.locale), "time_left": ""}
+        params = {**case_params(case, member.locale), "time_left": "", **extra}
         rows += queue_to_staff(member, Reply(template, params), case,
                                key=f"{template}:{case.id}:{case.updated_at}:{member.id}")
     TimelineEntry.create(case=case, kind="reminder", actor="system",
                          data={"template": template, "staff_messages": [r.id for r in rows]})
+
+
+def urgent_case_opened(case):
+    """An urgent report: an alert on every staff page until someone acts on the case, and a
+    Zalo message to its department's staff and the admins."""
+    Alert.create(kind=f"{Alert.CASE}:{case.code}"[:64],
+                 message=f"🚨 {case.code} · {case.category.name_vi} · {case.description[:140]}")
+    notify_department(case, "staff_urgent", escalate=True, description=case.description,
+                      address=case.address or "")
+
+
+def urgent_case_handled(case):
+    """Staff acted on the case: its alert is resolved."""
+    (Alert.update(resolved_at=utcnow())
+     .where((Alert.kind == f"{Alert.CASE}:{case.code}"[:64]) & Alert.resolved_at.is_null())
+     .execute())

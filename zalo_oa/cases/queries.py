@@ -167,6 +167,14 @@ def page(filters, staff, now, size=50, soon_hours=24):
     return rows, encode_cursor(filters.sort, rows[-1]) if more else None
 
 
+def urgent_open(staff, limit=50):
+    """Open urgent cases `staff` may see, newest first: pinned on top of the inbox."""
+    terms = [Case.priority == "urgent", Case.status.in_(rules.OPEN_STATUSES)]
+    if staff.role == "department":
+        terms.append(Case.department == staff.department_id)
+    return list(Case.select().where(*terms).order_by(Case.id.desc()).limit(limit))
+
+
 def counts(filters, staff, now, soon_hours=24):
     """Cases per status under the other filters, so the status tabs read as a breakdown."""
     terms = conditions(filters, staff, now, soon_hours, with_status=False)

@@ -16,13 +16,14 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 VARIABLES = frozenset({
     "L", "address", "body", "cases", "categories", "category", "code", "contact_name",
     "contact_phone", "count", "created_date", "current", "department", "description",
-    "due_date", "has_draft", "hotline", "hours", "ignored", "items", "kind", "latitude",
+    "choices", "datatype", "due_date", "has_draft", "hotline", "hours", "ignored", "items",
+    "kind", "kinds", "latitude", "numbers", "question", "skippable", "step", "when",
     "length", "longitude", "old_due_date", "urgent",
     "mapped", "max", "min", "more", "name", "names", "note", "number", "photo_count",
     "public_url", "rating", "reason", "status", "suggested", "target", "text", "time_left",
     "title", "ward", "wards"})
 FILTERS = ("join", "upper", "lower", "title", "capitalize", "default", "d", "length", "count",
-           "first", "last", "trim", "replace", "round", "int", "string")
+           "first", "last", "trim", "truncate", "replace", "round", "int", "string")
 METHODS = frozenset({"get", "items", "keys", "values", "upper", "lower", "strip", "title",
                      "capitalize", "startswith", "endswith"})
 # A printf width or precision of four digits or more only serves to make a huge string.
@@ -68,9 +69,9 @@ def problem(body):
     """Why an admin's template text is refused (syntax, an undocumented name), or None."""
     try:
         tree = _env.parse(body)
-    except jinja2.TemplateSyntaxError as exc:
+        unknown = meta.find_undeclared_variables(tree) - VARIABLES
+    except jinja2.TemplateSyntaxError as exc:  # an unknown filter is reported here too
         return f"line {exc.lineno}: {exc.message}"
-    unknown = meta.find_undeclared_variables(tree) - VARIABLES
     if unknown:
         return "not a documented variable: " + ", ".join(sorted(unknown))
     return None

@@ -35,6 +35,20 @@ def queue_replies(citizen, replies, case=None, key=None, urgent=True):
                            urgent)
 
 
+def queue_anonymous(anonymous_id, conversation_id, replies, locale, key):
+    """Queue replies to an anonymous chatter: text only, through Zalo's anonymous reply."""
+    now = utcnow()
+    rows = []
+    for index, reply in enumerate(replies):
+        message = {"text": render(reply, locale)["text"]}
+        row = queue(anonymous_id, reply.template, message, dedupe_key=f"{key}:{index}",
+                    due_at=now + dt.timedelta(microseconds=index), api=window.ANONYMOUS,
+                    conversation_id=conversation_id)
+        if row is not None:
+            rows.append(row)
+    return rows
+
+
 def queue_to_staff(member, reply, case, key):
     """Queue a reminder to a staff member; the sender picks Zalo, e-mail, ZNS or the dashboard
     (a member without a Zalo account gets a queue of their own, `staff:<id>`)."""
@@ -76,7 +90,7 @@ def _plain(params):
 
 
 def queue(user_id, kind, message, citizen=None, case=None, dedupe_key=None, due_at=None,
-          urgent=True, params=None, api="cs", staff=None):
+          urgent=True, params=None, api="cs", staff=None, conversation_id=None):
     """Queue one message; a repeated `dedupe_key` queues nothing and returns None."""
     now = utcnow()
     due_at = due_at or now
@@ -85,8 +99,8 @@ def queue(user_id, kind, message, citizen=None, case=None, dedupe_key=None, due_
         due_at = to_utc_naive(window.not_before_morning(to_local(due_at), quiet))
     max_age = dt.timedelta(hours=current_app.config["SEND_MAX_AGE_HOURS"])
     row = {"citizen": citizen, "staff": staff, "zalo_user_id": user_id, "case": case,
-           "kind": kind,
-           "api": api, "payload": message, "dedupe_key": dedupe_key, "urgent": urgent,
+           "kind": kind, "api": api, "conversation_id": conversation_id, "payload": message,
+           "dedupe_key": dedupe_key, "urgent": urgent,
            "params": params, "due_at": due_at, "expires_at": due_at + max_age}
     if dedupe_key is None:
         return OutboxMessage.create(**row)

@@ -76,6 +76,8 @@ class Sender:
 
     def route(self, message, citizen, window_closed=False):
         """The way this message can go now."""
+        if message.api == window.ANONYMOUS:
+            return window.anonymous_route()
         kind = (message.params or {}).get("template", message.kind)
         if outbox.phone_of(message):  # someone known only by phone: a ZNS template or nothing
             return window.phone_route(self.templates, kind)
@@ -126,6 +128,9 @@ class Sender:
     def _call_route(self, message, citizen, route):
         if route.channel == "cs":
             return self.client.send_cs(message.zalo_user_id, message.payload)
+        if route.channel == window.ANONYMOUS:
+            return self.client.send_anonymous(message.zalo_user_id, message.conversation_id,
+                                              message.payload)
         template = self.templates[(message.params or {}).get("template", message.kind)]
         data = window.template_data(template, (message.params or {}).get("params", {}))
         if route.channel == "template":

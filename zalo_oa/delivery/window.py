@@ -14,6 +14,7 @@ Scheduled pushes wait out the night.
 import datetime as dt
 from dataclasses import dataclass
 
+ANONYMOUS = "anonymous"  # the api of a reply to someone chatting without following
 FREE = dt.timedelta(hours=48)
 WINDOW = dt.timedelta(days=7)
 DEFAULT_QUIET_HOURS = (dt.time(22, 0), dt.time(6, 0))  # what "22:00-06:00" parses to
@@ -142,6 +143,11 @@ def phone_route(templates, kind):
     if template.get("zns_template_id"):
         return Route("zns", "zns", template["zns_template_id"])
     return Route("none", "none", reason="undeliverable: no ZNS template for a phone-only contact")
+
+
+def anonymous_route():
+    """A reply in an anonymous conversation: no window, no template to fall back on."""
+    return Route(ANONYMOUS, "free")
 
 
 def template_data(template, params):

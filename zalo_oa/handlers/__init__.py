@@ -6,10 +6,10 @@ from ..intake import inbox
 log = logging.getLogger(__name__)
 
 def _registry():
-    from . import delivery, echo, follow, messages, submit_info, tags, withdraw
+    from . import anonymous, delivery, echo, follow, messages, submit_info, tags, withdraw
 
     table = {}
-    for module in (messages, follow, submit_info, delivery, tags, echo, withdraw):
+    for module in (messages, anonymous, follow, submit_info, delivery, tags, echo, withdraw):
         table.update(module.HANDLERS)
     return table
 

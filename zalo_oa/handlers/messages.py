@@ -8,7 +8,8 @@ from ..intake import chat, dialogue, events
 
 log = logging.getLogger(__name__)
 
-OTHER_KINDS = ("sticker", "gif", "audio", "video", "file", "link", "business_card")
+OTHER_KINDS = ("sticker", "gif", "file", "link", "business_card")
+MEDIA_KINDS = ("audio", "video")
 
 
 def on_user_send_text(event):
@@ -29,6 +30,18 @@ def on_user_send_image(event):
     citizen = event.citizen()
     archive.receive(citizen, taken, "image")  # the worker copies them before the CDN forgets
     chat.converse(citizen, given, event.key, at=event.at)
+
+
+def _media(kind):
+    """Voice messages and videos: evidence of the report, kept with its photos."""
+    def on_media(event):
+        urls = tuple(a["payload"]["url"] for a in events.attachments(event.payload)
+                     if a.get("type") == kind and isinstance(a.get("payload"), dict)
+                     and a["payload"].get("url"))
+        given = dialogue.Media(kind, urls) if urls else dialogue.Other(kind)
+        chat.converse(event.citizen(), given, event.key)
+    on_media.__name__ = f"on_user_send_{kind}"
+    return on_media
 
 
 def on_user_send_location(event):
@@ -75,4 +88,5 @@ def _urls(payload, kind):
 
 HANDLERS = {"user_send_text": on_user_send_text, "user_send_image": on_user_send_image,
             "user_send_location": on_user_send_location,
+            **{f"user_send_{kind}": _media(kind) for kind in MEDIA_KINDS},
             **{f"user_send_{kind}": _other(kind) for kind in OTHER_KINDS}}

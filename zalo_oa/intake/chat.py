@@ -23,7 +23,8 @@ CASE_LIST_EMPTY = Reply("case_list_empty", buttons=(Button("report"),))
 def context_for(citizen):
     """The dialogue's context: the listed categories in the citizen's language."""
     categories = tuple(
-        dialogue.CategoryInfo(c.slug, c.name_vi, c.name_en, tuple(c.keywords or ()))
+        dialogue.CategoryInfo(c.slug, c.name_vi, c.name_en, tuple(c.keywords or ()),
+                              tuple(c.questions or ()))
         for c in Category.listed())
     config = current_app.config
     return dialogue.Context(categories, citizen.locale, config["CASE_CODE_PREFIX"],
@@ -70,14 +71,23 @@ def _save(state, draft, now):
 
 
 def _submit(citizen, ctx, draft):
-    """Open the case, unless open cases like it nearby should be offered first ("me too")."""
+    """Open the case, unless open cases like it nearby should be offered first ("me too").
+
+    A place the first message named (not looked up yet) gets its coordinates and ward here,
+    so it is mapped and compared with the cases nearby like one given at the location step."""
+    location = draft.get("location") or {}
+    if location.get("address") and location.get("latitude") is None:
+        draft["location"] = resolve.resolve(location, current_app.config)
     if not draft.get("same_checked"):
         nearby = followers.candidates(citizen, draft, current_app.config["NEARBY_METRES"],
                                       citizen.locale)
         if nearby:
             return dialogue.offer_same_case(draft, nearby, ctx), None
     case = lifecycle.open_case(citizen, draft, prefix=ctx.code_prefix)
-    return [Reply("case_created", params.case_params(case, citizen.locale))], case
+    replies = [Reply("case_created", params.case_params(case, citizen.locale))]
+    if case.priority == "urgent":
+        replies.append(Reply("urgent_noted"))
+    return replies, case
 
 
 def _follow_case(citizen, ctx, code, draft):
@@ -154,6 +164,8 @@ def _record_for_staff(citizen, event):
 def _describe(event):
     if isinstance(event, dialogue.Photos):
         return {"photos": list(event.urls)}
+    if isinstance(event, dialogue.Media):
+        return {"media": list(event.urls), "kind": event.kind}
     if isinstance(event, dialogue.Location):
         return {"latitude": event.latitude, "longitude": event.longitude}
     if isinstance(event, dialogue.Contact):

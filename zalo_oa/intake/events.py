@@ -48,6 +48,13 @@ def occurred_at(payload, now):
     return min(at, now) if at else now
 
 
+def conversation_id(payload):
+    """The anonymous conversation an `anonymous_send_*` event belongs to, or None."""
+    message = payload.get("message")
+    value = message.get("conversation_id") if isinstance(message, dict) else None
+    return str(value) if value else None
+
+
 def attachments(payload):
     """The message's attachments as a list of {type, payload} dicts (Zalo sends an array)."""
     message = payload.get("message") or {}
@@ -70,6 +77,9 @@ def problem(payload):
         return "the user id is too long"
     if name.startswith("user_send_") and not isinstance(payload.get("message"), dict):
         return f"{name} has no message"
+    if name.startswith("anonymous_send_") and not (user_id(payload)
+                                                   and conversation_id(payload)):
+        return f"{name} names no anonymous sender and conversation"
     return None
 
 

@@ -3,7 +3,7 @@
 Pure: a draft and the dialogue's context in, Replies out (templates/messages/<locale>/).
 """
 from .. import areas
-from ..delivery.messages import Button, Reply
+from ..delivery.messages import MAX_BUTTONS, Button, Reply
 from ..text import display_phone, shorten
 from .steps import (
     CATEGORY,
@@ -11,18 +11,21 @@ from .steps import (
     CONTACT,
     DESCRIPTION,
     EDIT,
+    EDITABLE,
+    EMERGENCY,
+    EXTRA_QUESTIONS,
     LOCATION,
     MAX_PHOTOS,
     MIN_DESCRIPTION,
     PHOTOS,
     SAME_CASE,
-    SLOTS,
     WARD,
+    evidence_count,
 )
+from .understanding import emergency
 
-# Button label keys (labels.json) of the fields, in the order the edit menu shows them (the
-# ward is part of the location).
-FIELD_LABELS = {slot: f"field_{slot}" for slot in SLOTS if slot != WARD}
+# Button label keys (labels.json) of the fields, in the order the edit menu shows them.
+FIELD_LABELS = {slot: f"field_{slot}" for slot in EDITABLE}
 CATEGORY_BUTTONS = 5
 
 
@@ -51,7 +54,7 @@ def _ask_location(draft, ctx):
 
 
 def _ask_photos(draft, ctx):
-    count = len(draft["photos"])
+    count = evidence_count(draft)
     return [Reply("ask_photos", {"count": count, "max": MAX_PHOTOS},
                   buttons=(Button("done" if count else "skip"),))]
 
@@ -82,9 +85,63 @@ def _ask_same_case(draft, ctx):
     return [Reply("same_case_offer", {"cases": cases}, buttons=(*follow, Button("new_case")))]
 
 
+
+def _ask_question(draft, ctx):
+    """The category's next extra question, its choices as buttons, and "Bỏ qua"."""
+    category = ctx.category(draft["category"])
+    asked = list(category.questions if category else ())
+    pending = [q for q in asked if q["code"] not in draft["attributes"]]
+    if not pending:
+        return _ask_confirm(draft, ctx)
+    question = pending[0]
+    choices = [_value_name(v, ctx.locale) for v in question.get("values") or []]
+    buttons = tuple(Button(c, literal=True) for c in choices[:MAX_BUTTONS - 1])
+    return [Reply("ask_question", {
+        "question": _question_text(question, ctx.locale), "choices": choices,
+        "number": asked.index(question) + 1, "count": len(asked)},
+        buttons=(*buttons, Button("skip")))]
+
+
+def _question_text(question, locale):
+    return (question.get("description_en") if locale == "en" else None) or \
+        question.get("description") or question["code"]
+
+
+def _value_name(value, locale):
+    return (value.get("name_en") if locale == "en" else None) or value["name"]
+
+
+def _ask_emergency(draft, ctx):
+    return emergency_replies(draft)
+
+
+
 QUESTIONS = {CATEGORY: _ask_category, DESCRIPTION: _ask_description, LOCATION: _ask_location,
              WARD: _ask_ward, PHOTOS: _ask_photos, CONTACT: _ask_contact,
-             CONFIRM: _ask_confirm, EDIT: _ask_edit, SAME_CASE: _ask_same_case}
+             EXTRA_QUESTIONS: _ask_question, CONFIRM: _ask_confirm, EDIT: _ask_edit,
+             SAME_CASE: _ask_same_case, EMERGENCY: _ask_emergency}
+
+
+def emergency_replies(draft):
+    """The numbers to call, as phone buttons, and the offer to record a report."""
+    kinds = draft["emergency"] or []
+    numbers = emergency.numbers_for(kinds)
+    calls = tuple(Button(f"call_{n}", kind="phone", value=n) for n in numbers)
+    return [Reply("emergency", {"kinds": list(kinds), "numbers": list(numbers)},
+                  buttons=(*calls, Button("record"), Button("cancel")))]
+
+
+def stuck_buttons(step, ctx):
+    """The ways out after two misunderstood answers: "Khác" (at the category), skipping (where
+    a step may be skipped), help and cancel."""
+    other = ctx.category("other")
+    first = ()
+    if step == CATEGORY and other:
+        first = (Button(other.name(ctx.locale), literal=True),)
+    elif step in (WARD, PHOTOS, CONTACT, EXTRA_QUESTIONS):
+        first = (Button("skip"),)
+    return (*first, Button("help"), Button("cancel"))
+
 
 # The summary shows this much of a long description, so Zalo's 2,000-character limit never
 # cuts off the instructions for the buttons below it.
@@ -101,7 +158,7 @@ def summary_params(draft, ctx):
             "address": location.get("address") or "",
             "ward": areas.name_of(location["ward_code"]) if location.get("ward_code") else "",
             "latitude": location.get("latitude"), "longitude": location.get("longitude"),
-            "photo_count": len(draft["photos"]),
+            "photo_count": evidence_count(draft),
             "contact_name": contact.get("name") or "",
             "contact_phone": display_phone(contact.get("phone") or "")}
 

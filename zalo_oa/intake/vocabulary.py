@@ -10,7 +10,7 @@ from ..config import REFERENCE_DIR
 from ..text import fold
 
 FILE = REFERENCE_DIR / "vocabulary.json"
-TABLES = ("commands", "prefixes", "answers", "fields", "topics")
+TABLES = ("commands", "prefixes", "answers", "fields", "intents", "topics")
 
 
 @cache
@@ -24,6 +24,8 @@ def table(name):
     """{meaning: (folded phrases, in the file's order)} of one table."""
     found, owner = {}, {}
     for meaning, phrases in _load()[name].items():
+        if meaning.startswith("_"):
+            continue
         found[meaning] = tuple(fold(phrase) for phrase in phrases)
         for phrase in found[meaning]:
             if owner.setdefault(phrase, meaning) != meaning:

@@ -56,7 +56,10 @@ def resolve(location, config):
     elif latitude is not None and coder:
         place = coder.reverse(latitude, longitude)
         address = address or (place.address if place else None)
+    # The outlines are exact; then the ward the citizen named (location["ward_code"]); then the
+    # geocoder's answer; then a ward the address's words name.
     ward = (boundaries.ward_at(latitude, longitude) if latitude is not None else None) \
+        or location.get("ward_code") \
         or ward_from_names(place.names if place else (), province) \
         or ward_named_in(address, province)
     return {"latitude": latitude, "longitude": longitude, "address": address, "ward_code": ward}

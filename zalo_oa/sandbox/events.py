@@ -143,6 +143,20 @@ def _sticker(form):
     return [{"url": str(_required(form, "url")), "id": str(form.get("id") or "sandbox-sticker")}]
 
 
+def _anonymous(kind, payloads_of=None):
+    """A builder for anonymous_send_<kind>: a chatter who does not follow the OA, in one
+    conversation (`conversation_id`, else one per chatter)."""
+    def build(form, ctx):
+        fields = {"conversation_id": str(form.get("conversation_id")
+                                         or f"conversation-{ctx.user_id}")}
+        if kind == "text":
+            fields["text"] = str(_required(form, "text"))
+        else:
+            fields["attachments"] = [{"type": kind, "payload": p} for p in payloads_of(form)]
+        return _from_user(ctx, form["event_name"], "message", _message(form, ctx, **fields))
+    return build
+
+
 def _business_card(form, ctx):
     name = str(_required(form, "name"))
     qr_url = str(form.get("url") or "")
@@ -215,6 +229,11 @@ BUILDERS = {
     "user_send_video": _attachments_event("video", _url_with("thumbnail", "description")),
     "user_send_link": _attachments_event("link", _url_with("thumbnail", "description")),
     "user_send_business_card": _business_card,
+    "anonymous_send_text": _anonymous("text"),
+    "anonymous_send_image": _anonymous("image", lambda form: [
+        {"url": url, "thumbnail": url} for url in _image_urls(form)]),
+    "anonymous_send_file": _anonymous("file", _file),
+    "anonymous_send_sticker": _anonymous("sticker", _sticker),
     "follow": _follow_event,
     "unfollow": _follow_event,
     "user_click_chatnow": _click_chatnow,

@@ -1,12 +1,13 @@
 """Stand-ins for the follower list (/v3.0/oa/user/getlist) and article broadcast
-(/v2.0/oa/message), served by the openapi host's blueprint (see add_routes)."""
+(/v2.0/oa/message, which also carries anonymous replies: anonymous.py), served by the openapi
+host's blueprint (see add_routes)."""
 import datetime as dt
 import json
 
 from flask import request
 
 from ..models import utcnow
-from . import articles, strict
+from . import anonymous, articles, strict
 from .envelope import ApiError, success
 from .hosts import require_token
 from .models import SandboxUser
@@ -74,16 +75,25 @@ def user_getlist():
                     "users": page})
 
 
-def broadcast_article():
+def message_v2():
+    """POST /v2.0/oa/message: an article broadcast (recipient.target), or a reply to an
+    anonymous chatter (recipient.anonymous_id)."""
+    knobs = require_token()
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
+    recipient = body.get("recipient")
+    if isinstance(recipient, dict) and "anonymous_id" in recipient:
+        return anonymous.reply(body)
+    return broadcast_article(body, knobs)
+
+
+def broadcast_article(body, knobs):
     """Broadcast an article to followers by target (cities, ages, gender); articles only.
 
     Zalo reviews it first: it reaches followers once `article_review_seconds` have passed
     (see articles.py), within their caps of one a day and four a month.
     """
-    knobs = require_token()
     strict.check_oa(knobs)
-    body = request.get_json(silent=True)
-    body = body if isinstance(body, dict) else {}
     target = (body.get("recipient") or {}).get("target")
     if not isinstance(target, dict):
         raise ApiError(-201, "recipient is invalid")
@@ -104,5 +114,5 @@ def add_routes(bp):
     if getattr(bp, "_follower_routes", False):
         return
     bp.add_url_rule("/v3.0/oa/user/getlist", view_func=user_getlist, methods=["GET"])
-    bp.add_url_rule("/v2.0/oa/message", view_func=broadcast_article, methods=["POST"])
+    bp.add_url_rule("/v2.0/oa/message", view_func=message_v2, methods=["POST"])
     bp._follower_routes = True

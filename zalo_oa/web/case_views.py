@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from .. import areas
 from ..cases import lifecycle, rules, suggestions
 from ..config import map_tiles
-from ..models import Case, CasePhoto, Department, Staff
+from ..models import Case, CasePhoto, Category, Department, Staff
 from ..text import display_phone, mask_email
 from ..timeutil import to_local, to_utc_naive, zone
 from . import access, forms, handoff_views, i18n, timeline, uploads
@@ -32,18 +32,30 @@ def contact(staff, case):
             "email": mask_email(case.contact_email), "masked": True}
 
 
-def partner_answers(case):
-    """The answers a partner sent, as (question, answer) with the category's own words."""
-    questions = {q["code"]: q for q in case.category.questions or []}
-    shown = []
-    for code, given in (case.attributes or {}).items():
-        question = questions.get(code, {})
-        names = {str(v["key"]): v["name"] for v in question.get("values", [])}
-        chosen = given if isinstance(given, list) else [given]
-        text = ", ".join(names.get(str(item), str(item)) for item in chosen if item != "")
-        if text:
-            shown.append((question.get("description") or code, text))
-    return shown
+def answers(case, locale):
+    """(question, answer) of the case's answers to its category's extra questions (asked in
+    chat, or sent by an Open311 partner), as staff read them; an answer to a question the
+    category does not ask shows under its code, and an empty answer not at all."""
+    given = {code: value for code, value in (case.attributes or {}).items()
+             if value not in ("", None, [])}
+    rows = []
+    for question in case.category.questions or []:
+        if question["code"] in given:
+            rows.append((_in(question, "description", locale) or question["code"],
+                         _answer_text(question, given.pop(question["code"]), locale)))
+    return rows + [(code, ", ".join(map(str, value)) if isinstance(value, list) else str(value))
+                   for code, value in given.items()]
+
+
+def _in(item, key, locale):
+    return (item.get(f"{key}_en") if locale == "en" else None) or item.get(key)
+
+
+def _answer_text(question, value, locale):
+    values = question.get("values") or []
+    picked = [str(x) for x in value] if isinstance(value, list) else [str(value)]
+    names = {str(v["key"]): _in(v, "name", locale) for v in values}
+    return ", ".join(names.get(key, key) for key in picked)
 
 
 def assignable(staff):
@@ -63,9 +75,10 @@ def case_page(code):
     photos = list(CasePhoto.select().where(CasePhoto.case == case).order_by(CasePhoto.id))
     return render_template(
         "dashboard/case.html", case=case, can_act=can_act, contact=contact(g.staff, case),
-        photos=[p for p in photos if p.kind != "after"],
+        photos=[p for p in photos if p.kind != "after"],  # voice and video too: evidence
         after_photos=[p for p in photos if p.kind == "after"],
-        answers=partner_answers(case),
+        answers=answers(case, i18n.current_locale()),
+        categories=list(Category.listed()) if can_act else [],
         items=timeline.for_case(case), delivery_state=timeline.delivery_state,
         targets=rules.allowed(case.status) if can_act else (),
         priorities=rules.PRIORITIES, open_statuses=rules.OPEN_STATUSES,
@@ -128,6 +141,19 @@ def assign(code):
             forms.done("done_assigned", to=", ".join(who))
         else:
             forms.done("done_nothing_changed")
+    return _back(case)
+
+
+@bp.post("/cases/<code>/category")
+@access.require(access.ACT)
+def change_category(code):
+    """Put the case in another category (this correction teaches the bot)."""
+    case = access.case_or_404(code, for_action=True)
+    with forms.flashing_errors():
+        category = Category.get_or_none(Category.id == forms.integer("category"))
+        if category is None:
+            raise forms.FormError("choice")
+        lifecycle.change_category(case, category, g.staff)
     return _back(case)
 
 

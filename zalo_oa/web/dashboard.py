@@ -20,6 +20,7 @@ def index():
     args = {k: v for k, v in request.args.items() if k != "after" and v}
     return render_template(
         "dashboard/index.html", cases=rows, filters=filters, args=args, next_cursor=next_cursor,
+        urgent=queries.urgent_open(g.staff) if not filters.after else [],
         counts=queries.counts(filters, g.staff, now, soon), statuses=rules.STATUSES,
         priorities=rules.PRIORITIES, categories=queries.categories_by_id(),
         departments={d.id: d for d in Department.select()},

@@ -11,14 +11,17 @@ from ..models import Case, Category, Citizen
 # (moment, template names in the order a citizen meets them). Every template file is in one.
 MOMENTS = (
     ("welcome", ("welcome", "menu", "help", "language_switched", "unexpected_idle",
-                 "slow_down")),
-    ("report", ("report_started", "ask_category", "category_chosen", "category_unclear",
+                 "not_understood", "slow_down", "anonymous_invite")),
+    ("emergency", ("emergency", "anonymous_emergency", "urgent_noted")),
+    ("report", ("report_started", "report_understood", "location_understood", "ask_category",
+                "category_chosen", "category_unclear",
                 "ask_description", "description_too_short", "description_too_long",
                 "ask_location", "location_received", "location_unclear", "ask_ward",
                 "ward_choose", "ward_chosen", "ward_unknown", "ask_photos",
                 "photo_noted", "photos_received", "photos_full", "photos_expected",
                 "ask_contact_title", "ask_contact", "ask_contact_skip", "contact_received",
-                "contact_expected", "contact_saved", "confirm", "confirm_expected",
+                "contact_expected", "contact_saved", "ask_question", "question_expected",
+                "media_received", "stuck", "area_unknown", "confirm", "confirm_expected",
                 "same_case_offer", "same_case_expected", "following_case", "ask_edit",
                 "edit_expected", "back_at_start", "draft_in_progress", "unexpected_input",
                 "cancelled", "nothing_to_cancel", "draft_reminder", "draft_expired")),
@@ -31,7 +34,8 @@ MOMENTS = (
                    "rating_thanks")),
     ("announcements", ("broadcast", "area_set", "area_choose", "area_help", "topics_list",
                        "topic_unknown", "announcements_off", "announcements_on")),
-    ("staff", ("staff_due_soon", "staff_overdue", "staff_escalation", "staff_reopened")),
+    ("staff", ("staff_urgent", "staff_due_soon", "staff_overdue", "staff_escalation",
+               "staff_reopened")),
 )
 # Parts of a card rather than messages of their own: edited with the message they belong to.
 CARD_PARTS = {"ask_contact_title": "ask_contact"}

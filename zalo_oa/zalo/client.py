@@ -14,6 +14,7 @@ from .errors import TransientError, error_for
 log = logging.getLogger(__name__)
 
 CS_PATH = "/v3.0/oa/message/cs"
+ANONYMOUS_PATH = "/v2.0/oa/message"
 TEMPLATE_PATH = "/v3.0/oa/message/template"
 ZNS_PATH = "/message/template"
 USER_DETAIL_PATH = "/v3.0/oa/user/detail"
@@ -42,6 +43,13 @@ class ZaloClient:
         """Send a consultation message; return Zalo's `data` (with `message_id`)."""
         return self._call("POST", CS_PATH, json={"recipient": {"user_id": user_id},
                                                   "message": message})
+
+    def send_anonymous(self, anonymous_id, conversation_id, message):
+        """Reply to someone chatting without following the OA (their anonymous id and
+        conversation); return Zalo's `data`."""
+        return self._call("POST", ANONYMOUS_PATH, json={
+            "recipient": {"anonymous_id": anonymous_id, "conversation_id": conversation_id},
+            "message": message})
 
     def send_template(self, user_id, template_id, template_data):
         """Send an approved ZBS template by user id (works outside the 7-day window)."""
