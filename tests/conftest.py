@@ -1,6 +1,7 @@
 """Fixtures: a fresh app per test on a temporary SQLite file, or on PostgreSQL when
 ZALO_OA_TEST_DATABASE_URL names a server (a database is made for the run and dropped after)."""
 import os
+import shutil
 import threading
 import uuid
 from pathlib import Path
@@ -53,8 +54,45 @@ def database_url(tmp_path, pg_database_url):
     database.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
 
 
+def _prepare(app):
+    """Upgrade the app's database and load the reference data (and the sandbox's token)."""
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        migrations.upgrade(sandbox=app.config["SANDBOX"])
+        from zalo_oa import seed
+        from zalo_oa.sandbox import seed as sandbox_seed
+
+        seed.load_reference_data()
+        if app.config["SANDBOX"]:
+            sandbox_seed.ensure_token()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """Prepared SQLite files, made once per run and copied for each test: running every
+    migration step again for each of a thousand tests cost more than most tests do."""
+    made = {}
+
+    def path_for(sandbox, province):
+        if (sandbox, province) not in made:
+            path = tmp_path_factory.mktemp("template") / "zalo_oa.db"
+            config = {"DATABASE_URL": f"sqlite:///{path}", "SANDBOX": sandbox,
+                      "SECRET_KEY": "template", "LOG_LEVEL": "WARNING",
+                      "MEDIA_DIR": str(path.parent / "media")}
+            if province is not None:
+                config["PROVINCE_CODE"] = province
+            _prepare(create_app(config))
+            # Fold the write-ahead log into the file, so that a copy of the file is whole.
+            database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            database.close()
+            made[sandbox, province] = path
+        return made[sandbox, province]
+
+    return path_for
+
+
 @pytest.fixture
-def make_app(tmp_path, database_url):
+def make_app(tmp_path, database_url, sqlite_template):
     """Build an app on this test's database, schema upgraded and data loaded."""
 
     def build(**overrides):
@@ -65,16 +103,12 @@ def make_app(tmp_path, database_url):
                   "MEDIA_DIR": str(tmp_path / "media"), "LOG_LEVEL": "WARNING",
                   "QUIET_HOURS": "off", "EVENT_MAX_AGE_HOURS": SAMPLES_WINDOW_HOURS}
         config.update(overrides)
+        url = config["DATABASE_URL"]
+        if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
+            template = sqlite_template(config["SANDBOX"], config.get("PROVINCE_CODE"))
+            shutil.copyfile(template, url[len("sqlite:///"):])
         app = create_app(config)
-        with app.app_context():
-            database.connect(reuse_if_open=True)
-            migrations.upgrade(sandbox=app.config["SANDBOX"])
-            from zalo_oa import seed
-            from zalo_oa.sandbox import seed as sandbox_seed
-
-            seed.load_reference_data()
-            if app.config["SANDBOX"]:
-                sandbox_seed.ensure_token()
+        _prepare(app)  # what the template lacks (a setting's own data), and PostgreSQL's
         return app
 
     return build

@@ -17,6 +17,7 @@ from zalo_oa.models import Citizen, InboundEvent, OutboxMessage, utcnow
 from zalo_oa.sandbox.models import SandboxMessage, SandboxUser
 
 WEB_WORKERS = 2
+HEALTH_TOKEN = "monitor-token"
 OUTAGE_LINE = re.compile(r"database (unavailable|available again)")
 DROPPED_LINE = re.compile(r"connection already closed|server closed the connection|"
                           r"terminating connection")
@@ -29,7 +30,8 @@ class Service:
         self.app = app
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
-        env = process_env(app.config["DATABASE_URL"], self.url, ZALO_OA_POLL_SECONDS="0.1")
+        env = process_env(app.config["DATABASE_URL"], self.url, ZALO_OA_POLL_SECONDS="0.1",
+                          ZALO_OA_HEALTH_TOKEN=HEALTH_TOKEN)
         self.worker_log = logs / "worker.log"
         self.serve = start(["serve", "--port", str(port), "--workers", str(WEB_WORKERS)], env,
                            logs / "serve.log")
@@ -45,13 +47,15 @@ class Service:
         if len(children(self.serve.pid)) < WEB_WORKERS:
             return False
         try:
-            health = requests.get(f"{self.url}/healthz", timeout=2)
+            health = self.health(timeout=2)
         except requests.ConnectionError:
             return False
         return health.status_code == 200 and health.json()["scheduler"]["ok"]
 
-    def health(self):
-        return requests.get(f"{self.url}/healthz", timeout=5)
+    def health(self, timeout=5):
+        """/healthz as a monitor sees it: with the token, so with the details."""
+        return requests.get(f"{self.url}/healthz", timeout=timeout,
+                            headers={"Authorization": f"Bearer {HEALTH_TOKEN}"})
 
     def post_event(self, text_id):
         """Deliver a signed user_send_text event as Zalo does; return the response."""

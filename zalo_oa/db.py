@@ -144,7 +144,12 @@ def make_database(url, max_connections=20):
 def init_database(url, max_connections=20):
     """Point the proxy at the database for `url` and return it."""
     db = make_database(url, max_connections)
+    previous = database.obj
     database.initialize(db)
+    if previous is not None:
+        # An app built again in the same process (tests, a reload) must not leave the old
+        # pool's connections open on the server until garbage collection.
+        _close(previous)
     return db
 
 
@@ -177,7 +182,10 @@ def release():
 
 def disconnect():
     """Close every connection this process holds (before a fork, or at exit)."""
-    db = database.obj
+    _close(database.obj)
+
+
+def _close(db):
     if isinstance(db, PooledDatabase):
         db.close_all()
     elif not db.is_closed():
