@@ -80,7 +80,8 @@ def test_sends_errors_by_zalo_code_jobs_token_and_workers(live_server_factory):
     assert delta(before, after, "zalo_oa_messages_sent_total", channel="cs") >= 1
     assert value(after, "zalo_oa_outbox_sent_last_minute") >= 1
     assert value(after, "zalo_oa_outbox_failed_last_hour", code="-213") == 1
-    assert value(after, "zalo_oa_outbox_messages", status="sent") >= 1
+    assert value(after, "zalo_oa_outbox_settled_last_hour", status="sent") >= 1
+    assert value(after, "zalo_oa_outbox_settled_last_hour", status="undeliverable") == 1
     assert delta(before, after, "zalo_oa_job_duration_seconds_count", job="events") >= 1
     assert value(after, "zalo_oa_workers_alive") == 1
     assert 0 <= value(after, "zalo_oa_worker_heartbeat_age_seconds") < 30

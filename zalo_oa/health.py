@@ -25,7 +25,7 @@ def healthz():
         body = _state()
         detailed = may_see_details()
         if detailed:  # the queue counts cost queries: only for those who see them
-            body.update(queues())
+            body.update(_queues())
     except (*db.UNAVAILABLE, peewee.DatabaseError) as exc:  # down, or unreadable
         db.note_unavailable(exc)
         database = {"ok": False, "error": type(exc).__name__, "reason": reason_of(exc),
@@ -52,12 +52,15 @@ def _state():
     }
 
 
-def queues():
-    """Events by status, outbox messages by status (pending, or created in the last day), and
-    resends: the queue figures of /healthz's details and of /metrics."""
-    return {"events": {status: InboundEvent.select().where(InboundEvent.status == status).count()
-                       for status in ("pending", "retry", "parked")},
-            "outbox": _outbox_counts(), "outbox_resent_after_lost_lease": _resent()}
+def _queues():
+    return {"events": event_counts(), "outbox": _outbox_counts(),
+            "outbox_resent_after_lost_lease": _resent()}
+
+
+def event_counts():
+    """Webhook events waiting (pending, retry) or given up on (parked), by status (/metrics too)."""
+    return {status: InboundEvent.select().where(InboundEvent.status == status).count()
+            for status in ("pending", "retry", "parked")}
 
 
 def _answer(body, detailed):
