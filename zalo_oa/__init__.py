@@ -18,13 +18,13 @@ def create_app(test_config=None):
     configure_logging(settings["LOG_LEVEL"])
     config_module.fence_sandbox(settings)
 
-    from . import bad_input, db, health, intake, open311, security_headers, timeutil, web
+    from . import bad_input, db, health, intake, metrics, open311, security_headers, timeutil, web
 
     timeutil.configure(settings["TIMEZONE"], settings["HOLIDAYS"], settings["EXTRA_DAYS_OFF"])
     db.init_app(app)
     bad_input.init_app(app)
     security_headers.init_app(app)
-    for package in (intake, health, open311, web):
+    for package in (intake, health, metrics, open311, web):
         package.init_app(app)
     if app.config["SANDBOX"]:
         from . import sandbox

@@ -53,9 +53,14 @@ def _state():
 
 
 def _queues():
-    return {"events": {status: InboundEvent.select().where(InboundEvent.status == status).count()
-                       for status in ("pending", "retry", "parked")},
-            "outbox": _outbox_counts(), "outbox_resent_after_lost_lease": _resent()}
+    return {"events": event_counts(), "outbox": _outbox_counts(),
+            "outbox_resent_after_lost_lease": _resent()}
+
+
+def event_counts():
+    """Webhook events waiting (pending, retry) or given up on (parked), by status (/metrics too)."""
+    return {status: InboundEvent.select().where(InboundEvent.status == status).count()
+            for status in ("pending", "retry", "parked")}
 
 
 def _answer(body, detailed):

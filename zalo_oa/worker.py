@@ -7,7 +7,7 @@ import socket
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from . import db, handlers, heartbeat
+from . import db, handlers, heartbeat, metrics
 from .broadcasts import service
 from .cases import followups
 from .delivery.clients import make_sender
@@ -91,7 +91,7 @@ class Jobs:
             return
         with self.app.app_context():
             try:
-                with db.unit_of_work():
+                with metrics.timed(job.__name__), db.unit_of_work():
                     job()
             except db.UNAVAILABLE:
                 pass  # reported by unit_of_work: one log line per outage, not one per pass

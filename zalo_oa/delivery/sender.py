@@ -11,6 +11,7 @@ import logging
 import time
 from functools import lru_cache
 
+from .. import metrics
 from ..models import utcnow
 from ..timeutil import parse_quiet_hours, to_local, to_utc_naive
 from ..zalo import tokens
@@ -148,6 +149,7 @@ class Sender:
         outbox.mark_sent(message, route, str(data.get("message_id") or data.get("msg_id") or ""),
                          cost_class=cost_class, quota_type=quota_type,
                          cost_vnd=prices.price(table, cost_class))
+        metrics.sent(route.channel)
         if route.channel not in ("email", "dashboard"):
             self.limiter.succeeded()
             if alerts.is_active(alerts.PROOF):
@@ -157,6 +159,7 @@ class Sender:
 
     def _failed(self, message, citizen, route, exc):
         reason = f"{exc.code}: {exc.message}"
+        metrics.send_failed(exc.code)
         if exc.action == "window" and route.channel == "cs":
             self._send_by_route(message, citizen, window_closed=True)
         elif isinstance(exc, RateLimitError):

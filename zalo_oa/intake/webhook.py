@@ -9,7 +9,7 @@ import time
 
 from flask import Blueprint, current_app, jsonify, request
 
-from .. import db
+from .. import db, metrics
 from ..zalo.signature import verify
 from . import events, inbox
 
@@ -28,6 +28,7 @@ IGNORED = (b'{"ignored":true,"ok":true}\n', 200, _JSON)
 # Zalo retries a delivery that was not acknowledged, so while the database is down the event
 # is refused with a 503 (and kept by Zalo) rather than lost or answered with a 500.
 UNAVAILABLE = (b'{"error":"database unavailable"}\n', 503, {**_JSON, "Retry-After": "10"})
+metrics.watch_webhook(bp, {DUPLICATE[0]: "duplicate", IGNORED[0]: "ignored"})
 
 
 def refuse(status, reason):
