@@ -8,7 +8,7 @@ from zalo_oa.cases import queries, search
 from zalo_oa.cases.queries import Filters
 from zalo_oa.models import Case, Category, Department, Staff
 
-from ..factories import login, make_staff
+from ..factories import login, make_case, make_staff
 
 NOW = dt.datetime(2026, 11, 2, 3, 0)
 
@@ -127,3 +127,20 @@ def test_the_inbox_page_searches_through_http(db, client):
     assert login(client).status_code == 302
     page = client.get("/?q=nap cong doi can").get_data(as_text=True)
     assert hit.code in page and miss.code not in page
+
+
+def test_open311_requests_take_q_words_and_never_search_contact_data(db, client):
+    make_case(description="Nắp cống bị mất", address="Ngõ 12 Đội Cấn")
+    lamp = make_case(description="Đèn đường hỏng", address="Hàng Bài", user_id="u2")
+    hidden = make_case(description="Đèn đường tắt", user_id="u3")
+    Case.update(is_public=False).where(Case.id == hidden.id).execute()
+
+    def ids(query):
+        response = client.get(f"/open311/v2/requests.json?{query}")
+        assert response.status_code == 200
+        return [r["service_request_id"] for r in response.get_json()]
+
+    assert ids("q=den duong") == [lamp.code]
+    assert ids("q=HANG BA&status=open") == [lamp.code]
+    assert ids("q=nguyen van an") == []  # the reporter's name is contact data, not searched
+    assert len(ids("q=!!")) == 2  # no words: no filter
