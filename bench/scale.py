@@ -12,6 +12,7 @@ import argparse
 import datetime as dt
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -20,7 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.factories import login, make_staff
 from zalo_oa import create_app, migrations, seed
 from zalo_oa.broadcasts import service as broadcasts
-from zalo_oa.cases import followups
+from zalo_oa.cases import followups, queries
+from zalo_oa.cases.queries import Filters
 from zalo_oa.db import database, is_postgres
 from zalo_oa.delivery import outbox
 from zalo_oa.models import Case, Category, Staff
@@ -28,6 +30,7 @@ from zalo_oa.models import Case, Category, Staff
 DAYS = 730
 BATCH = 250_000
 RUNS = 5
+SLOW_MS = 3000
 DESCRIPTIONS = ("Đèn đường bị hỏng, tối om cả đoạn", "Cống bị nghẹt gây ngập khi mưa",
                 "Ổ gà lớn giữa đường nguy hiểm", "Rác thải ùn ứ nhiều ngày chưa thu gom",
                 "Cây xanh gãy cành sắp đổ", "Vỉa hè bị lấn chiếm bán hàng",
@@ -163,19 +166,24 @@ def fill(n, start):
         "status": f"(CASE WHEN i * 5 > {open_from} THEN 'pending' ELSE 'done' END)",
         "dedupe_key": "'f' || " + pad("i", 9),
         "created_at": at(f"i * 5 * {span} / {n}")}, n // 5)
-    database.execute_sql("ANALYZE")
+    # Statistics and the visibility map as autovacuum keeps them on a live database.
+    database.execute_sql("VACUUM ANALYZE" if is_postgres() else "ANALYZE")
 
 
 # --- timing ----------------------------------------------------------------------------------
 
 def median_ms(run):
+    """(median ms, runs): RUNS runs after a warm-up, or only the warm-up's second run when
+    that took over SLOW_MS (a stats page at a million cases would take minutes otherwise)."""
+    started = time.perf_counter()
     run()  # warm the caches once
+    runs = RUNS if (time.perf_counter() - started) * 1000 < SLOW_MS else 1
     times = []
-    for _ in range(RUNS):
+    for _ in range(runs):
         started = time.perf_counter()
         run()
         times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+    return statistics.median(times), runs
 
 
 def page(client, url):
@@ -202,6 +210,11 @@ def measurements(client, n, now):
     month_end = now.replace(day=1).date() - dt.timedelta(days=1)
     year_start = month_end - dt.timedelta(days=364)
     before_any_followup = now - dt.timedelta(days=2 * DAYS)
+    operator = Staff.get(Staff.username == "lan")
+
+    def query(function, **filters):
+        return lambda: function(Filters(**filters), operator, now)
+
     return [
         ("inbox, first page", 150, page(client, "/")),
         ("inbox, open cases", 150, page(client, "/?status=open")),
@@ -212,6 +225,11 @@ def measurements(client, n, now):
         ("inbox, search 'dien bien phu' + open", 150,
          page(client, "/?q=dien bien phu&status=open")),
         ("inbox, search prefix 'nap ho g'", 150, page(client, "/?q=nap ho g")),
+        ("inbox, search rare 'so 996' (0.1 %)", 150, page(client, "/?q=so 996")),
+        ("  of which page() query, newest", 150, query(queries.page)),
+        ("  of which counts() per status, no filter", 150, query(queries.counts)),
+        ("  of which page() query, 'den duong'", 150, query(queries.page, q="den duong")),
+        ("  of which counts(), 'den duong'", 150, query(queries.counts, q="den duong")),
         ("case page", 100, page(client, f"/cases/{middle.code}")),
         ("stats, one month", 1000,
          page(client, f"/stats?from={month_start}&to={month_end}")),
@@ -231,7 +249,7 @@ def main(argv=None):
     args = parse(argv)
     url = args.database_url or f"sqlite:///{Path('data/scale.db').resolve()}"
     app = create_app({"DATABASE_URL": url, "LOG_LEVEL": "WARNING", "SECRET_KEY": "bench",
-                      "MEDIA_DIR": str(Path("data/scale-media").resolve())})
+                      "MEDIA_DIR": str(Path(tempfile.gettempdir()) / "zalo_oa_scale_media")})
     with app.app_context():
         database.connect(reuse_if_open=True)
         migrations.upgrade()
@@ -253,12 +271,12 @@ def main(argv=None):
     with app.app_context():
         assert login(client).status_code == 302
         engine = "PostgreSQL" if is_postgres() else "SQLite"
-        print(f"\n{engine}, {args.cases:,} cases; median of {RUNS} runs (ms)")
-        print(f"{'what':44} {'median':>8} {'target':>7}")
+        print(f"\n{engine}, {args.cases:,} cases; median of {RUNS} runs after a warm-up (ms)")
+        print(f"{'what':44} {'median':>8} {'target':>7} {'runs':>5}")
         for name, target, run in measurements(client, args.cases, now):
-            ms = median_ms(run)
+            ms, runs = median_ms(run)
             flag = "" if ms < target else "  MISSED"
-            print(f"{name:44} {ms:8.1f} {target:7}{flag}", flush=True)
+            print(f"{name:44} {ms:8.1f} {target:7} {runs:5}{flag}", flush=True)
 
 
 if __name__ == "__main__":
