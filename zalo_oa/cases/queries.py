@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from peewee import fn
+from peewee import SQL, fn
 
 from ..models import Case, Category, Citizen
 from ..text import normalize_phone, whole_number
@@ -180,7 +180,8 @@ def urgent_open(staff, limit=50):
 def counts(filters, staff, now, soon_hours=24):
     """Cases per status under the other filters, so the status tabs read as a breakdown."""
     terms = conditions(filters, staff, now, soon_hours, with_status=False)
-    query = Case.select(Case.status, fn.COUNT(Case.id)).group_by(Case.status)
+    # COUNT(*), not COUNT(id): PostgreSQL then counts from an index without the id column.
+    query = Case.select(Case.status, fn.COUNT(SQL("*"))).group_by(Case.status)
     if terms:
         query = query.where(*terms)
     return dict(query.tuples())
