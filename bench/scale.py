@@ -51,7 +51,8 @@ def parse(argv=None):
     parser.add_argument("--keep", action="store_true",
                         help="reuse the database if it already holds --cases cases")
     parser.add_argument("--only", default="",
-                        help="time only the rows whose name contains this text")
+                        help="time only the rows whose name contains one of these "
+                        "comma-separated texts")
     return parser.parse_args(argv)
 
 
@@ -276,7 +277,7 @@ def main(argv=None):
         print(f"\n{engine}, {args.cases:,} cases; median of {RUNS} runs after a warm-up (ms)")
         print(f"{'what':44} {'median':>8} {'target':>7} {'runs':>5}")
         for name, target, run in measurements(client, args.cases, now):
-            if args.only not in name:
+            if not any(part in name for part in args.only.split(",")):
                 continue
             ms, runs = median_ms(run)
             flag = "" if ms < target else "  MISSED"
