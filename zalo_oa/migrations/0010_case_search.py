@@ -36,8 +36,10 @@ SQLITE_STATEMENTS = (
     "body, tokenize = 'unicode61 remove_diacritics 2')",
     'CREATE TRIGGER IF NOT EXISTS case_search_insert AFTER INSERT ON "case" BEGIN '
     f"INSERT INTO case_search (rowid, body) VALUES (new.id, {_FOLDED.format(row='new')}); END",
+    # peewee's save() writes every column: re-index only when the text really changed.
     'CREATE TRIGGER IF NOT EXISTS case_search_update AFTER UPDATE OF description, address '
-    'ON "case" BEGIN DELETE FROM case_search WHERE rowid = old.id; '
+    'ON "case" WHEN old.description IS NOT new.description OR old.address IS NOT new.address '
+    'BEGIN DELETE FROM case_search WHERE rowid = old.id; '
     f"INSERT INTO case_search (rowid, body) VALUES (new.id, {_FOLDED.format(row='new')}); END",
     'CREATE TRIGGER IF NOT EXISTS case_search_delete AFTER DELETE ON "case" BEGIN '
     "DELETE FROM case_search WHERE rowid = old.id; END",
