@@ -72,7 +72,13 @@ def stamp(start, seconds):
     return f"datetime('{start}', '+' || ({seconds}) || ' seconds')"
 
 
+def number(expr):
+    """An SQL integer expression as text, unpadded."""
+    return f"(({expr})::text)" if is_postgres() else f"CAST({expr} AS TEXT)"
+
+
 def pad(expr, width):
+    """Zero-padded to `width` digits (PostgreSQL's lpad would cut a longer number)."""
     if is_postgres():
         return f"lpad(({expr})::text, {width}, '0')"
     return f"printf('%0{width}d', {expr})"
@@ -129,8 +135,8 @@ def fill(n, start):
         "category_id": pick(cat, categories), "citizen_id": f"1 + i * 7 % {citizens}",
         "department_id": f"(SELECT department_id FROM category WHERE id = {pick(cat, categories)})",
         "description": pick(f"i * 31 % {len(DESCRIPTIONS)}", DESCRIPTIONS)
-        + " || ' (số ' || " + pad("i % 997", 1) + " || ')'",
-        "address": "'Số ' || " + pad("i % 300 + 1", 1) + " || ' ' || "
+        + " || ' (số ' || " + number("i % 997") + " || ')'",
+        "address": "'Số ' || " + number("i % 300 + 1") + " || ' ' || "
         + pick(f"i * 17 % {len(STREETS)}", STREETS),
         "area_code": "'267' || " + pad("i * 11 % 60", 2), "status": status,
         "priority": "(CASE WHEN i % 40 = 0 THEN 'urgent' ELSE 'normal' END)",
