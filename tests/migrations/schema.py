@@ -34,8 +34,6 @@ def dump(db, skip=()):
     return sorted(lines)
 
 
-
-
 def diff_without_search(difference):
     """A playhouse SchemaDiff without the search index it reports as "to drop" on PostgreSQL."""
     kept = [i for i in difference.drop_indexes if i.name != search.PG_INDEX]
