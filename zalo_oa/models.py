@@ -174,6 +174,8 @@ class Case(BaseModel):
     class Meta:
         indexes = ((("status", "id"), False), (("department", "status", "id"), False),
                    (("category", "id"), False), (("citizen", "id"), False),
+                   # The inbox's per-status counts under a category filter, from the index alone.
+                   (("category", "status"), False),
                    (("status", "due_at"), False), (("contact_phone",), False),
                    # Nearby cases: a bounding box on indexed columns (places/nearby.py).
                    (("category", "latitude", "longitude"), False))

@@ -1,4 +1,16 @@
 """Dump a database's schema in a stable, comparable text form (SQLite or PostgreSQL)."""
+import re
+
+from zalo_oa.cases import search
+
+# Full-text search is the database's own machinery, not a peewee model (migration 0010): the
+# FTS5 table and its shadow tables on SQLite, the GIN expression index on PostgreSQL.
+_SEARCH = re.compile(rf"\b({search.FTS_TABLE}(_\w+)?[.(]|index {search.PG_INDEX} )")
+
+
+def without_search(lines):
+    """`lines` of a dump without the full-text search objects, which no model describes."""
+    return [line for line in lines if not _SEARCH.search(line)]
 
 
 def dump(db, skip=()):
@@ -22,3 +34,7 @@ def dump(db, skip=()):
     return sorted(lines)
 
 
+def diff_without_search(difference):
+    """A playhouse SchemaDiff without the search index it reports as "to drop" on PostgreSQL."""
+    kept = [i for i in difference.drop_indexes if i.name != search.PG_INDEX]
+    return difference._replace(drop_indexes=kept)

@@ -9,6 +9,7 @@ import logging
 
 from flask import Blueprint, Response, current_app, request, send_from_directory, url_for
 
+from ..cases import search
 from ..cases.rules import OPEN_STATUSES
 from ..models import Case, CasePhoto, Category, Department, TimelineEntry, utcnow
 from ..text import whole_number
@@ -169,6 +170,10 @@ def _filtered(query):
     if codes:
         query = query.join(Category).where(Category.slug.in_(codes))
     query = _dated(query, Case.created_at)
+    # An extension to the spec: `q`, words of the description or address (full-text search).
+    words = search.matches(args.get("q", "")[:100])
+    if words is not None:
+        query = query.where(words)
     return _by_status(query, _csv("status") if args.get("status") else [])
 
 
