@@ -13,14 +13,17 @@ from pathlib import Path
 
 from peewee import BooleanField, CharField, ForeignKeyField, IntegerField, Model, TextField
 
+from zalo_oa.migrations import database_default
+
 FROZEN = json.loads(Path(__file__).with_suffix(".json").read_text(encoding="utf-8"))
 DEFAULT_URGENT_HOURS = 24
 
 
 def up(migrator, db):
     migrator.migrate(
-        migrator.add_column("category", "urgent_hours", IntegerField(default=DEFAULT_URGENT_HOURS)),
-        migrator.add_column("category", "hazard_terms", TextField(default="[]")),
+        migrator.add_column("category", "urgent_hours",
+                            database_default(IntegerField(default=DEFAULT_URGENT_HOURS))),
+        migrator.add_column("category", "hazard_terms", database_default(TextField(default="[]"))),
         migrator.add_column("category", "hotline", CharField(null=True, max_length=16)))
     Department, Category = _frozen_models(db)
     shipped = set(FROZEN["departments_before"])

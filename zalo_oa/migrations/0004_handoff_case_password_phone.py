@@ -7,9 +7,13 @@ deferred foreign key creates it (no constraint: cases are never deleted, only bl
 
 from peewee import BooleanField, IntegerField
 
+from zalo_oa.migrations import database_default
+
 
 def up(migrator, db):
     migrator.migrate(
         migrator.add_column("citizen", "handoff_case_id", IntegerField(null=True, index=True)),
-        migrator.add_column("staff", "must_change_password", BooleanField(default=False)),
-        migrator.add_column("case", "notify_by_phone", BooleanField(default=False)))
+        migrator.add_column("staff", "must_change_password",
+                            database_default(BooleanField(default=False))),
+        migrator.add_column("case", "notify_by_phone",
+                            database_default(BooleanField(default=False))))

@@ -19,6 +19,8 @@ from peewee import (
     TextField,
 )
 
+from zalo_oa.migrations import database_default
+
 FROZEN = json.loads(Path(__file__).with_suffix(".json").read_text(encoding="utf-8"))
 
 
@@ -29,12 +31,13 @@ def up(migrator, db):
     migrator.migrate(
         migrator.add_column("department", "area_code", CharField(null=True, max_length=16)),
         migrator.add_index("department", ("area_code",), False),
-        migrator.add_column("case", "description_public", BooleanField(default=False)),
-        migrator.add_column("case", "follower_count", IntegerField(default=0)),
+        migrator.add_column("case", "description_public",
+                            database_default(BooleanField(default=False))),
+        migrator.add_column("case", "follower_count", database_default(IntegerField(default=0))),
         migrator.add_index("case", ("category_id", "latitude", "longitude"), False),
         migrator.add_column("case_photo", "media_id", ForeignKeyField(
             models["MediaFile"], null=True, field=models["MediaFile"].id, on_delete="SET NULL")),
-        migrator.add_column("case_photo", "public", BooleanField(default=False)))
+        migrator.add_column("case_photo", "public", database_default(BooleanField(default=False))))
     _city_rules(models)
 
 

@@ -15,6 +15,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from peewee import SQL
 from playhouse.migrations import Migration, Runner
 
 from ..db import SchemaTooOld, database, is_postgres
@@ -28,6 +29,21 @@ SANDBOX_HISTORY_TABLE = "sandbox_schema_migration"
 LEGACY_TABLE = "schema_version"
 # Taken around an upgrade on PostgreSQL so two processes never migrate at once.
 ADVISORY_LOCK_KEY = 0x7A616C6F  # "zalo"
+
+
+def database_default(field):
+    """`field` with its constant default also declared in the database (DEFAULT …), for a
+    column added to a table that the previous release, still running during a rolling
+    upgrade, inserts into without naming the new column. Steps call this; keep it stable."""
+    value = field.default
+    if isinstance(value, bool):
+        literal = "TRUE" if value else "FALSE"
+    elif isinstance(value, int | float):
+        literal = repr(value)
+    else:
+        literal = "'" + str(value).replace("'", "''") + "'"
+    field.constraints = [*(field.constraints or []), SQL(f"DEFAULT {literal}")]
+    return field
 
 
 @dataclass(frozen=True)

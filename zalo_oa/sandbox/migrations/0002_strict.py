@@ -11,28 +11,34 @@ from peewee import (
     TextField,
 )
 
+from zalo_oa.migrations import database_default
+
 
 def up(migrator, db):
     migrator.migrate(
         migrator.add_column("sandbox_user", "last_message_at", DateTimeField(null=True)),
-        migrator.add_column("sandbox_user", "replies_used", IntegerField(default=0)),
-        migrator.add_column("sandbox_user", "banned", BooleanField(default=False)),
-        migrator.add_column("sandbox_user", "blocks_invitations", BooleanField(default=False)),
-        migrator.add_column("sandbox_user", "restricted", TextField(default="[]")),
-        migrator.add_column("sandbox_event", "retries", IntegerField(default=0)),
+        migrator.add_column("sandbox_user", "replies_used",
+                            database_default(IntegerField(default=0))),
+        migrator.add_column("sandbox_user", "banned",
+                            database_default(BooleanField(default=False))),
+        migrator.add_column("sandbox_user", "blocks_invitations",
+                            database_default(BooleanField(default=False))),
+        migrator.add_column("sandbox_user", "restricted",
+                            database_default(TextField(default="[]"))),
+        migrator.add_column("sandbox_event", "retries", database_default(IntegerField(default=0))),
         migrator.add_column("sandbox_event", "next_retry_at", DateTimeField(null=True)),
         *(migrator.add_column("sandbox_setting", name, field) for name, field in (
-            ("webhook_timeout_ms", IntegerField(default=2000)),
-            ("webhook_retry_scale", FloatField(default=1.0)),
-            ("webhook_subscribed", BooleanField(default=True)),
-            ("upload_ttl_seconds", IntegerField(default=7 * 24 * 3600)),
-            ("article_review_seconds", IntegerField(default=30 * 60)),
-            ("zns_daily_quota", IntegerField(default=500)),
+            ("webhook_timeout_ms", database_default(IntegerField(default=2000))),
+            ("webhook_retry_scale", database_default(FloatField(default=1.0))),
+            ("webhook_subscribed", database_default(BooleanField(default=True))),
+            ("upload_ttl_seconds", database_default(IntegerField(default=7 * 24 * 3600))),
+            ("article_review_seconds", database_default(IntegerField(default=30 * 60))),
+            ("zns_daily_quota", database_default(IntegerField(default=500))),
             ("paid_quota", IntegerField(null=True)),
-            ("zca_state", CharField(default="ok", max_length=16)),
-            ("require_appsecret_proof", BooleanField(default=False)),
+            ("zca_state", database_default(CharField(default="ok", max_length=16))),
+            ("require_appsecret_proof", database_default(BooleanField(default=False))),
             ("oauth_callback", TextField(null=True)),
-            ("oa_violation", BooleanField(default=False)))))
+            ("oa_violation", database_default(BooleanField(default=False))))))
 
     class SandboxArticle(Model):
         message_id = CharField(unique=True, max_length=64)
