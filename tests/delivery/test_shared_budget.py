@@ -19,7 +19,7 @@ def pg(ctx):
 
 
 def send_for(limiters, seconds, threads_each=3):
-    """Each limiter's `threads_each` threads acquire slots for `seconds`; the times they got them."""
+    """Each limiter's `threads_each` threads take slots for `seconds`; when they got them."""
     stamps, lock = [], threading.Lock()
     stop = time.monotonic() + seconds
 
