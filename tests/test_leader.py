@@ -4,6 +4,7 @@ one's session or file goes away."""
 import psycopg2
 import pytest
 
+from tests.processes import wait_for
 from zalo_oa import db, leader, worker
 from zalo_oa.leader import FileLeader, PostgresLeader
 
@@ -22,7 +23,7 @@ def test_one_postgresql_leader_at_a_time_and_a_takeover_when_its_session_ends(pg
         assert not second.check()
         assert first.check()  # still holds it
         first._conn.close()  # the first process dies: its session ends with it
-        assert second.check()
+        wait_for(second.check, 5, "the second to take the lead")  # as the backend exits
         assert not first.check()  # it notices it lost the lead
         assert not first.check()  # and cannot take it back while the second lives
     finally:
@@ -39,7 +40,7 @@ def test_a_leader_whose_session_the_server_killed_steps_down(pg):
         admin.autocommit = True
         admin.cursor().execute("SELECT pg_terminate_backend(%s)", (pid,))
         admin.close()
-        assert second.check()
+        wait_for(second.check, 5, "the second to take the lead")
         assert not first.check() and first.since is None
     finally:
         first.close()

@@ -82,7 +82,11 @@ class PostgresLeader(Leader):
 
     def _drop(self):
         if self._conn is not None and not self._conn.closed:
-            self._conn.close()  # ending the session releases the lock
+            try:  # at once: a closing session frees its locks only as its backend exits
+                self._ask("SELECT pg_advisory_unlock_all() IS NULL")
+            except psycopg2.Error:
+                pass  # a broken session: its end frees the lock
+            self._conn.close()
         self._conn = None
 
 
