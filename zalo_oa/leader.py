@@ -7,6 +7,7 @@ on one machine; within about 40 s for a machine that vanished, by the server-sid
 keepalives set below), and the next worker to check takes it. On SQLite, one machine by
 nature, an flock on a file beside the database does the same between processes.
 """
+import contextlib
 import fcntl
 import logging
 import os
@@ -82,10 +83,10 @@ class PostgresLeader(Leader):
 
     def _drop(self):
         if self._conn is not None and not self._conn.closed:
-            try:  # at once: a closing session frees its locks only as its backend exits
+            # Unlock at once: a closing session frees its locks only as its backend exits
+            # (a broken session cannot answer; its end frees the lock).
+            with contextlib.suppress(psycopg2.Error):
                 self._ask("SELECT pg_advisory_unlock_all() IS NULL")
-            except psycopg2.Error:
-                pass  # a broken session: its end frees the lock
             self._conn.close()
         self._conn = None
 
