@@ -62,7 +62,9 @@ def test_one_limiter_alone_reaches_the_rate(pg):
     stamps = send_for([SharedRateLimiter(rate)], 2.0)
     reached = (len(stamps) - 1) / (stamps[-1] - stamps[0])
     print(f"one limiter at R={rate}: {reached:.1f}/s")
-    assert reached >= 0.95 * rate
+    # 0.97 R when senders wake on time (1/1.03); on a busy machine a sender that woke late
+    # gives its slot up (shared_budget.LATE_SECONDS), which costs a little.
+    assert reached >= 0.93 * rate
     assert busiest_second(stamps) <= rate
 
 
@@ -107,3 +109,14 @@ def test_a_slot_taken_before_a_pause_waits_for_the_pause(pg):
     other.pause(1.5)
     waiting.join()
     assert done[0] - began >= 1.5
+
+
+def test_a_sender_that_wakes_late_takes_a_new_slot_a_few_times_then_goes(pg):
+    slots = []
+    # Slots 0.103 s apart, and a machine that wakes every sleeper 50 ms late: each new slot
+    # (after the one it overslept) is still ahead, so it sleeps and is late again.
+    oversleeping = SharedRateLimiter(10, sleep=lambda seconds: (slots.append(seconds),
+                                                                 time.sleep(seconds + 0.05)))
+    oversleeping.acquire()  # the first slot is now: no sleep
+    oversleeping.acquire()
+    assert len(slots) == 1 + 3  # late three times: each time a new slot, then it goes
