@@ -46,7 +46,8 @@ def _state():
         "status": ("ok" if scheduler_ok and version == migrations.LATEST and not alerts
                    else "degraded"),
         "database": {"ok": True, "schema_version": version, "schema_latest": migrations.LATEST},
-        "scheduler": {"ok": scheduler_ok, "last_heartbeat_seconds_ago": age},
+        "scheduler": {"ok": scheduler_ok, "last_heartbeat_seconds_ago": age,
+                      "leader": heartbeat.leader()},
         "alerts": [{"kind": a.kind, "message": a.message, "since": a.created_at.isoformat()}
                    for a in Alert.faults()],
     }

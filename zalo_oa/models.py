@@ -473,9 +473,24 @@ class WorkerHeartbeat(BaseModel):
     name = pw.CharField(unique=True, max_length=128)
     beat_at = pw.DateTimeField(default=utcnow)
     started_at = pw.DateTimeField(default=utcnow)
+    # Set while this process leads the schedule (leader.py); how many leader-only job passes
+    # it has run, so "each periodic job once per tick" can be checked from outside.
+    leading_since = pw.DateTimeField(null=True)
+    leader_passes = pw.IntegerField(default=0)
+
+
+class SendBudget(BaseModel):
+    """The one send timeline every worker on PostgreSQL takes slots from (shared_budget.py).
+
+    Times are the database server's clock in epoch seconds, so the workers' clocks never meet.
+    """
+
+    next_slot = pw.DoubleField(default=0)
+    paused_until = pw.DoubleField(default=0)
+    backoff = pw.DoubleField(default=1)
 
 
 MODELS = [Department, Category, Staff, Citizen, Conversation, Case, MediaFile, CasePhoto,
           TimelineEntry, InboundEvent, Broadcast, OutboxMessage, PartnerKey, OAToken,
           OAuthRequest, TemplateText, FollowUp, Alert, AuditLog, CannedResponse, TrainingExample,
-          WorkerHeartbeat, CaseFollower, WardBoundary, RoutingRule]
+          WorkerHeartbeat, CaseFollower, WardBoundary, RoutingRule, SendBudget]

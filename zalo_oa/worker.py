@@ -1,13 +1,19 @@
-"""APScheduler wiring: the worker's periodic jobs, declared once, each a thin call."""
+"""APScheduler wiring: the worker's periodic jobs, declared once, each a thin call.
+
+Several worker processes may share one database. Each handles events, sends (the Dispatcher)
+and relearns categories for itself; the other periodic jobs run only on the one process that
+leads (leader.py), so follow-ups, broadcasts and sweeps run once per tick, not once per worker.
+"""
 import datetime as dt
 import logging
 import os
+import signal
 import socket
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from . import db, handlers, heartbeat, metrics
+from . import db, handlers, heartbeat, leader, metrics
 from .broadcasts import service
 from .cases import followups
 from .delivery.clients import make_sender
@@ -29,6 +35,8 @@ class Jobs:
         self.app = app
         self.dispatcher = Dispatcher(app, make_sender(app), app.config["SEND_THREADS"])
         self.name = f"{socket.gethostname()}:{os.getpid()}"
+        self.leader = leader.for_database(self.name)
+        self.leader_passes = 0
 
     def events(self):
         """Handle recorded webhook events; wake the sender for the replies they queued."""
@@ -65,7 +73,14 @@ class Jobs:
             log.info("old handled events pruned")
 
     def heartbeat(self):
-        heartbeat.beat(self.name)
+        heartbeat.beat(self.name, leading_since=self.leader.since,
+                        leader_passes=self.leader_passes)
+
+    def lead(self):
+        """Keep or take the schedule's lead; say so in the heartbeat at once when that changes."""
+        was = self.leader.leading
+        if self.leader.check() != was:
+            self.heartbeat()
 
     def sandbox_retries(self):
         """The sandbox plays Zalo: it retries failed webhook deliveries on Zalo's ladder."""
@@ -75,15 +90,30 @@ class Jobs:
 
     def declared(self):
         """(job, interval in seconds) pairs: the whole schedule."""
-        jobs = [(self.events, self.app.config["POLL_SECONDS"]), (self.followups, 5),
-                (self.broadcast_job, 5), (self.media, 2),
-                (self.drafts, 30), (self.retrain, 60 * self.app.config["RETRAIN_MINUTES"]),
-                (self.token, TOKEN_CHECK_SECONDS),
-                (self.prune_events, PRUNE_SECONDS),
-                (self.heartbeat, heartbeat.HEARTBEAT_SECONDS)]
+        return self.every_worker() + self.leader_only()
+
+    def every_worker(self):
+        """Jobs each worker runs: its share of the events, its own category model, its signs
+        of life and its claim on the lead."""
+        return [(self.events, self.app.config["POLL_SECONDS"]),
+                (self.retrain, 60 * self.app.config["RETRAIN_MINUTES"]),
+                (self.heartbeat, heartbeat.HEARTBEAT_SECONDS),
+                (self.lead, leader.CHECK_SECONDS)]
+
+    def leader_only(self):
+        """Jobs only the leading worker runs."""
+        jobs = [(self.followups, 5), (self.broadcast_job, 5), (self.media, 2),
+                (self.drafts, 30), (self.token, TOKEN_CHECK_SECONDS),
+                (self.prune_events, PRUNE_SECONDS)]
         if self.app.config["SANDBOX"]:
             jobs.append((self.sandbox_retries, 1))
         return jobs
+
+    def run_if_leading(self, job):
+        """One pass of a leader-only `job`, on the leading worker only."""
+        if self.leader.leading:
+            self.leader_passes += 1
+            self.run(job)
 
     def run(self, job):
         """One pass of `job`; skipped while a database outage's wait runs (see outage.py)."""
@@ -110,6 +140,8 @@ class Worker:
         self.jobs.dispatcher.stop()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=wait)
+        self.jobs.leader.close()
+        self.jobs.run(self.jobs.heartbeat)  # /healthz stops naming this process as leader
 
 
 def start(app, background=False):
@@ -119,18 +151,27 @@ def start(app, background=False):
     # The category model is trained before the first event is handled, not inside the
     # transaction that handles it (a few seconds, once per process).
     jobs.run(jobs.retrain)
+    jobs.run(jobs.lead)  # before the first pass of the leader's jobs
     jobs.dispatcher.start()
-    for job, seconds in jobs.declared():
-        scheduler.add_job(jobs.run, "interval", args=[job], id=job.__name__,
-                          seconds=seconds, max_instances=1, coalesce=True,
-                          next_run_time=dt.datetime.now(dt.UTC),
-                          misfire_grace_time=max(int(seconds * 4), 1))
+    for runner, declared in ((jobs.run, jobs.every_worker()),
+                             (jobs.run_if_leading, jobs.leader_only())):
+        for job, seconds in declared:
+            scheduler.add_job(runner, "interval", args=[job], id=job.__name__,
+                              seconds=seconds, max_instances=1, coalesce=True,
+                              next_run_time=dt.datetime.now(dt.UTC),
+                              misfire_grace_time=max(int(seconds * 4), 1))
     log.info("scheduler starting with %d jobs and %d sending threads",
              len(jobs.declared()), jobs.dispatcher.threads)
     worker = Worker(scheduler, jobs)
+    if not background:  # systemd stops with SIGTERM: finish the sends, hand over the lead
+        signal.signal(signal.SIGTERM, _exit)
     try:
         scheduler.start()
     finally:
         if not background:
             worker.shutdown(wait=False)
     return worker
+
+
+def _exit(signum, frame):
+    raise SystemExit(0)

@@ -1,8 +1,10 @@
 """The Zalo client and the sender a process uses, built from the app's settings."""
+from .. import db
 from ..zalo import tokens
 from ..zalo.client import ZaloClient
 from .ratelimit import RateLimiter
 from .sender import Sender
+from .shared_budget import SharedRateLimiter
 
 
 def make_client(app, limiter=None):
@@ -17,7 +19,14 @@ def make_client(app, limiter=None):
                       else None)
 
 
+def make_limiter(app):
+    """The send rate limit: on PostgreSQL one budget shared by every worker on the database
+    (Zalo's limit is per app); on SQLite, one machine, this process's own."""
+    limiter = SharedRateLimiter if db.is_postgres() else RateLimiter
+    return limiter(app.config["SEND_RATE_PER_SECOND"])
+
+
 def make_sender(app):
-    """A Sender with its own rate limiter and client."""
-    limiter = RateLimiter(app.config["SEND_RATE_PER_SECOND"])
+    """A Sender with its rate limiter and client."""
+    limiter = make_limiter(app)
     return Sender(app.config, make_client(app, limiter), limiter)
