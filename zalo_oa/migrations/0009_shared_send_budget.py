@@ -7,6 +7,8 @@
 """
 from peewee import DateTimeField, DoubleField, IntegerField, Model
 
+from zalo_oa.migrations import database_default
+
 
 def up(migrator, db):
     class SendBudget(Model):
@@ -21,4 +23,5 @@ def up(migrator, db):
     db.create_tables([SendBudget])
     migrator.migrate(
         migrator.add_column("worker_heartbeat", "leading_since", DateTimeField(null=True)),
-        migrator.add_column("worker_heartbeat", "leader_passes", IntegerField(default=0)))
+        migrator.add_column("worker_heartbeat", "leader_passes",
+                            database_default(IntegerField(default=0))))
