@@ -7,13 +7,14 @@ photos from racing on the same draft.
 import datetime as dt
 import json
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import peewee
 from flask import current_app
 
-from ..db import database, is_postgres, release, write_transaction
+from ..db import database, execute_eagerly, is_postgres, release, write_transaction
 from ..models import InboundEvent, utcnow
 from . import citizens, events, failed_events
 
@@ -58,7 +59,7 @@ def record(payload, text):
     """Store an event (`text`: its JSON) under its dedupe key; False when already recorded."""
     params = (events.dedupe_key(payload), payload["event_name"], events.user_id(payload),
               text, "pending", InboundEvent.received_at.db_value(utcnow()))
-    cursor = database.execute_sql(_insert_sql(), params)
+    cursor = execute_eagerly(_insert_sql(), params)
     return cursor.rowcount == 1
 
 
@@ -66,6 +67,7 @@ def record(payload, text):
 # whole batch; on SQLite each transaction holds the one write lock the webhook's inserts wait
 # for, so it stays one event long.
 BATCH = {"postgres": 50, "sqlite": 1}
+YIELD_MAX_S = 0.05
 
 
 def _ready_events(now, limit):
@@ -148,8 +150,10 @@ def process_pending(handle, limit=500):
 
     On PostgreSQL a full first batch means a backlog: it is then shared by EVENT_THREADS
     threads, which claim disjoint batches (SKIP LOCKED) and so keep each citizen's order."""
+    if not is_postgres():
+        return _drain(handle, limit)
     first = process_batch(handle, min(limit, batch_size()))
-    threads = current_app.config["EVENT_THREADS"] if is_postgres() else 1
+    threads = current_app.config["EVENT_THREADS"]
     if not first or first >= limit:
         return first
     if threads <= 1 or first < batch_size():  # a short batch: little is waiting
@@ -164,11 +168,23 @@ def process_pending(handle, limit=500):
 def _drain(handle, limit):
     count = 0
     while count < limit:
+        began = time.monotonic()
         taken = process_batch(handle, min(limit - count, batch_size()))
         if not taken:
             break
         count += taken
+        if not is_postgres():
+            _let_writers_in(time.monotonic() - began)
     return count
+
+
+def _let_writers_in(held):
+    """Pause as long as the last transaction held SQLite's write lock (at most YIELD_MAX_S).
+
+    A webhook insert that finds the lock taken sleeps in SQLite's busy handler (1, 2, 5 ...
+    100 ms) and must wake while the lock is free; back-to-back worker transactions leave it no
+    such moment, and acks took seconds. Half the time free keeps its waits to a few tries."""
+    time.sleep(min(held, YIELD_MAX_S))
 
 
 def _drain_in_context(app, handle, limit):
