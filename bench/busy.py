@@ -7,7 +7,7 @@ dialogue step -> replies queued). Printed: the webhook's acks/s, p50 and p99 (ta
 100 ms), the events the worker handled per second while it had a backlog (target >= 200/s per
 worker process on PostgreSQL), and how long it needed after the load stopped to drain.
 
-Run: .venv/bin/python bench/busy.py [--duration 10] [--rate 600] [--workers 1]
+Run: .venv/bin/python bench/busy.py [--duration 10] [--rate 600] [--workers 1] [--nice 10]
                                      [--database-url postgresql://... (an empty database)]
 """
 import argparse
@@ -39,6 +39,8 @@ def parse_args(argv=None):
     parser.add_argument("--workers", type=int, default=1, help="`zalo-oa worker` processes")
     parser.add_argument("--web-workers", type=int, default=None,
                         help="gunicorn workers (default: zalo-oa serve's)")
+    parser.add_argument("--nice", type=int, default=0,
+                        help="run the workers at this CPU niceness (as a systemd Nice= would)")
     parser.add_argument("--database-url", default=None,
                         help="an empty database (default: a fresh SQLite file)")
     parser.add_argument("--drain-timeout", type=int, default=300)
@@ -113,13 +115,14 @@ def main(argv=None):
         web = wh.webhook_target(args.web_workers)
         procs.append(wh.start_server(web, env, workdir))
         for n in range(args.workers):
-            worker = wh.Target(f"worker{n}", 0, [*wh.zalo_oa_command(), "worker"], "", "")
+            nice = ["nice", "-n", str(args.nice)] if args.nice else []
+            worker = wh.Target(f"worker{n}", 0, [*nice, *wh.zalo_oa_command(), "worker"], "", "")
             procs.append(wh.start_server(worker, env, workdir))
         wh.wait_ready(web, procs[0])
         wait_for_workers(database_url, args.workers, procs[1:])
         load = os.getloadavg()[0]
         print(f"load: wrk {args.rate or 'flat out'} req/s, {args.connections} connections, "
-              f"{args.duration}s; {args.workers} worker(s); {database_url.split(':', 1)[0]}",
+              f"{args.duration}s; {args.workers} worker(s) at nice {args.nice}; {database_url.split(':', 1)[0]}",
               flush=True)
         ack = wh.run_wrk(web.port, args, args.duration, uuid.uuid4().hex[:8], rate=args.rate)
         print(f"webhook: {ack['rps']:.0f} acks/s, p50 {wh.ms(ack['p50_us'])} ms, "
