@@ -1,10 +1,12 @@
 """Several workers (and several threads in one worker) share the recorded events: each event
 is handled exactly once, and one citizen's events are handled in the order they arrived."""
+import sqlite3
 import threading
 import time
 
 import pytest
 
+from zalo_oa.db import SQLITE_PRAGMAS, database, is_postgres
 from zalo_oa.intake import inbox
 from zalo_oa.models import InboundEvent
 
@@ -78,3 +80,20 @@ def test_a_batch_takes_one_event_per_citizen(make_app):
         record_events()
         taken = inbox.process_batch(lambda event: seen.append(event.user_id) or True, limit=50)
     assert taken == USERS and sorted(seen) == sorted(f"77{u}" for u in range(USERS))
+
+
+def test_on_sqlite_the_webhook_insert_waits_for_a_held_write_lock(make_app):
+    app = make_app()
+    with app.app_context():
+        if is_postgres():
+            pytest.skip("SQLite's write lock")
+        holder = sqlite3.connect(database.obj.database, isolation_level=None,
+                                 check_same_thread=False)
+        holder.execute("BEGIN IMMEDIATE")  # another process's transaction, as the worker's
+        threading.Timer(0.3, holder.commit).start()
+        payload = {"event_name": "follow", "follower": {"id": "771"}, "timestamp": "1"}
+        assert inbox.record(payload, "{}")  # waited for the lock instead of failing
+        holder.close()
+        busy = database.execute_sql("PRAGMA busy_timeout").fetchone()[0]
+        assert busy == SQLITE_PRAGMAS["busy_timeout"]  # the usual wait for everything else
+        assert InboundEvent.select().count() == 1
