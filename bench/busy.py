@@ -122,9 +122,10 @@ def main(argv=None):
         wait_for_workers(database_url, args.workers, procs[1:])
         load = os.getloadavg()[0]
         print(f"load: wrk {args.rate or 'flat out'} req/s, {args.connections} connections, "
-              f"{args.duration}s; {args.workers} worker(s) at nice {args.nice}; {database_url.split(':', 1)[0]}",
-              flush=True)
-        ack = wh.run_wrk(web.port, args, args.duration, uuid.uuid4().hex[:8], rate=args.rate)
+              f"{args.duration}s; {args.workers} worker(s) at nice {args.nice}; "
+              f"{database_url.split(':', 1)[0]}", flush=True)
+        run_tag = uuid.uuid4().hex[:8]
+        ack = wh.run_wrk(web.port, args, args.duration, run_tag, rate=args.rate)
         print(f"webhook: {ack['rps']:.0f} acks/s, p50 {wh.ms(ack['p50_us'])} ms, "
               f"p99 {wh.ms(ack['p99_us'])} ms, max {wh.ms(ack['max_us'])} ms, "
               f"{ack['non2xx']} non-2xx, {ack['errors']} socket errors", flush=True)
