@@ -103,6 +103,8 @@ SETTINGS = [
     ("EVENT_MAX_AGE_HOURS", "ZALO_OA_EVENT_MAX_AGE_HOURS", 24, float),
     # A handler that fails is retried this many times in all (with backoff), then parked.
     ("EVENT_ATTEMPTS", "ZALO_OA_EVENT_ATTEMPTS", 4, int),
+    # Threads per worker handling events on PostgreSQL (they wait on the database in turn).
+    ("EVENT_THREADS", "ZALO_OA_EVENT_THREADS", 4, int),
     # Messages a citizen gets answered per minute; past it one "please wait", then silence.
     ("CITIZEN_MESSAGES_PER_MINUTE", "ZALO_OA_CITIZEN_MESSAGES_PER_MINUTE", 20, int),
     # Shows /healthz details to monitors that send it (Authorization: Bearer <token>).

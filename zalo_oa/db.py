@@ -237,6 +237,32 @@ def init_app(app):
     app.teardown_request(_end_request)
 
 
+# How often a latency-critical SQLite write looks again for the write lock another connection
+# holds. SQLite's own busy handler sleeps 1, 2, 5 ... 25, 50, 100 ms between looks, so a
+# webhook insert could sleep through the moments the worker left the lock free.
+EAGER_POLL_SECONDS = 0.001
+
+
+def execute_eagerly(sql, params):
+    """Run one autocommit write; on SQLite, while the write lock is taken, look again every
+    millisecond (up to the usual busy_timeout) rather than in SQLite's growing sleeps."""
+    db = database.obj
+    if not isinstance(db, peewee.SqliteDatabase) or db.in_transaction():
+        return database.execute_sql(sql, params)
+    deadline = time.monotonic() + SQLITE_PRAGMAS["busy_timeout"] / 1000
+    db.execute_sql("PRAGMA busy_timeout = 0")
+    try:
+        while True:
+            try:
+                return db.execute_sql(sql, params)
+            except peewee.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+            time.sleep(EAGER_POLL_SECONDS)
+    finally:
+        db.execute_sql(f"PRAGMA busy_timeout = {SQLITE_PRAGMAS['busy_timeout']}")
+
+
 def write_transaction():
     """A transaction for claim-then-update work: on SQLite every transaction takes the write
     lock at its start (ImmediateSqliteDatabase), on PostgreSQL callers lock rows they claim."""

@@ -104,7 +104,10 @@ def queue(user_id, kind, message, citizen=None, case=None, dedupe_key=None, due_
            "params": params, "due_at": due_at, "expires_at": due_at + max_age}
     if dedupe_key is None:
         return OutboxMessage.create(**row)
-    inserted = OutboxMessage.insert(**row).on_conflict_ignore().as_rowcount().execute()
+    insert = OutboxMessage.insert(**row).on_conflict_ignore()
+    if is_postgres():  # the row comes back with the insert: one round trip, not two
+        return next(iter(insert.returning(OutboxMessage).execute()), None)
+    inserted = insert.as_rowcount().execute()
     return OutboxMessage.get(OutboxMessage.dedupe_key == dedupe_key) if inserted else None
 
 

@@ -7,12 +7,14 @@ photos from racing on the same draft.
 import datetime as dt
 import json
 import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import peewee
 from flask import current_app
 
-from ..db import database, is_postgres, write_transaction
+from ..db import database, execute_eagerly, is_postgres, release, write_transaction
 from ..models import InboundEvent, utcnow
 from . import citizens, events, failed_events
 
@@ -57,13 +59,22 @@ def record(payload, text):
     """Store an event (`text`: its JSON) under its dedupe key; False when already recorded."""
     params = (events.dedupe_key(payload), payload["event_name"], events.user_id(payload),
               text, "pending", InboundEvent.received_at.db_value(utcnow()))
-    cursor = database.execute_sql(_insert_sql(), params)
+    cursor = execute_eagerly(_insert_sql(), params)
     return cursor.rowcount == 1
 
 
-def _next_event(now):
-    """The oldest event ready to handle (pending, or due for its retry) whose citizen has no
-    older event still waiting."""
+# Events claimed per transaction: on PostgreSQL one commit (and its flush to disk) serves the
+# whole batch; on SQLite each transaction holds the one write lock the webhook's inserts wait
+# for, so it stays one event long.
+BATCH = {"postgres": 50, "sqlite": 1}
+YIELD_MAX_S = 0.05
+
+
+def _ready_events(now, limit):
+    """The oldest events ready to handle (pending, or due for their retry) whose citizen has
+    no older event still waiting: at most one per citizen, so a batch keeps each citizen's
+    order. On PostgreSQL they are locked, and events another worker holds are skipped (their
+    citizens' later events stay blocked behind them, still waiting)."""
     earlier = InboundEvent.alias()
     blocked = (earlier.select(earlier.id)
                .where(earlier.status.in_(failed_events.WAITING)
@@ -74,33 +85,43 @@ def _next_event(now):
     query = (InboundEvent.select()
              .where(InboundEvent.status.in_(failed_events.WAITING) & ready
                     & ~peewee.fn.EXISTS(blocked))
-             .order_by(InboundEvent.id).limit(1))
+             .order_by(InboundEvent.id).limit(limit))
     if is_postgres():
         query = query.for_update("FOR UPDATE SKIP LOCKED")
-    return query.first()
+    return list(query)
 
 
-def process_one(handle):
-    """Handle the next event with `handle(event)` (False: nobody knows the event) in its own
-    transaction; return False when none is ready. A handler that fails leaves nothing behind
-    (its savepoint is rolled back) and the event is retried later, then parked."""
+def batch_size():
+    """How many events one transaction claims on this database."""
+    return BATCH["postgres" if is_postgres() else "sqlite"]
+
+
+def process_batch(handle, limit=None):
+    """Handle a batch of ready events with `handle(event)` (False: nobody knows the event) in
+    one transaction, each in its own savepoint; return how many were taken (0: none ready).
+    A handler that fails leaves nothing behind and its event is retried later, then parked."""
     now = utcnow()
     with write_transaction():
-        row = _next_event(now)
-        if row is None:
-            return False
-        try:
-            with database.atomic():
-                handled = handle(_as_event(row))
-            row.status, row.next_try_at = ("done" if handled else "ignored"), None
-        except Exception as exc:  # a handler bug must not stop the worker or lose the event
-            log.exception("event %s (%s) failed", row.id, row.event_name)
-            failed_events.record_failure(row, f"{type(exc).__name__}: {exc}",
-                                         current_app.config["EVENT_ATTEMPTS"], now)
-        row.handled_at = utcnow()
-        row.save(only=[InboundEvent.status, InboundEvent.error, InboundEvent.handled_at,
-                       InboundEvent.attempts, InboundEvent.next_try_at])
-    return True
+        rows = _ready_events(now, limit or batch_size())
+        settled = {"done": [], "ignored": []}
+        for row in rows:
+            try:
+                with database.atomic():
+                    handled = handle(_as_event(row))
+                settled["done" if handled else "ignored"].append(row.id)
+            except Exception as exc:  # a handler bug must not stop the worker or lose the event
+                log.exception("event %s (%s) failed", row.id, row.event_name)
+                failed_events.record_failure(row, f"{type(exc).__name__}: {exc}",
+                                             current_app.config["EVENT_ATTEMPTS"], now)
+                row.handled_at = utcnow()
+                row.save(only=[InboundEvent.status, InboundEvent.error, InboundEvent.handled_at,
+                               InboundEvent.attempts, InboundEvent.next_try_at])
+        handled_at = utcnow()
+        for status, ids in settled.items():
+            if ids:  # one statement per outcome rather than one per event
+                (InboundEvent.update(status=status, handled_at=handled_at, next_try_at=None)
+                 .where(InboundEvent.id.in_(ids)).execute())
+    return len(rows)
 
 
 def prune(now=None, batch=5000):
@@ -125,11 +146,54 @@ def prune(now=None, batch=5000):
 
 
 def process_pending(handle, limit=500):
-    """Handle up to `limit` ready events with `handle`; return how many were handled."""
+    """Handle up to `limit` ready events with `handle`, batch by batch; return how many.
+
+    On PostgreSQL a full first batch means a backlog: it is then shared by EVENT_THREADS
+    threads, which claim disjoint batches (SKIP LOCKED) and so keep each citizen's order."""
+    if not is_postgres():
+        return _drain(handle, limit)
+    first = process_batch(handle, min(limit, batch_size()))
+    threads = current_app.config["EVENT_THREADS"]
+    if not first or first >= limit:
+        return first
+    if threads <= 1 or first < batch_size():  # a short batch: little is waiting
+        return first + _drain(handle, limit - first)
+    app = current_app._get_current_object()
+    share = -(-(limit - first) // threads)
+    with ThreadPoolExecutor(threads, thread_name_prefix="events") as pool:
+        shares = [pool.submit(_drain_in_context, app, handle, share) for _ in range(threads)]
+        return first + sum(future.result() for future in shares)
+
+
+def _drain(handle, limit):
     count = 0
-    while count < limit and process_one(handle):
-        count += 1
+    while count < limit:
+        began = time.monotonic()
+        taken = process_batch(handle, min(limit - count, batch_size()))
+        if not taken:
+            break
+        count += taken
+        if not is_postgres():
+            _let_writers_in(time.monotonic() - began)
     return count
+
+
+def _let_writers_in(held):
+    """Pause as long as the last transaction held SQLite's write lock (at most YIELD_MAX_S).
+
+    A webhook insert that finds the lock taken sleeps in SQLite's busy handler (1, 2, 5 ...
+    100 ms) and must wake while the lock is free; back-to-back worker transactions leave it no
+    such moment, and acks took seconds. Half the time free keeps its waits to a few tries."""
+    time.sleep(min(held, YIELD_MAX_S))
+
+
+def _drain_in_context(app, handle, limit):
+    """_drain in a thread of its own: its own app context and pooled connection."""
+    with app.app_context():
+        try:
+            return _drain(handle, limit)
+        finally:
+            release()
 
 
 def _as_event(row):
