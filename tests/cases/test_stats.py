@@ -49,7 +49,8 @@ def test_cases_per_category_per_week(known):
 
 def test_open_vs_closed_over_time(known):
     filters = stats.Filters()
-    assert stats.open_vs_closed(stats.weekly(filters), stats.finished_weekly(filters)) == [
+    finished = stats.finished_weekly(stats.per_department(filters, NOW))
+    assert stats.open_vs_closed(stats.weekly(filters), finished) == [
         {"week": "2026-06-01", "opened": 2, "closed": 2, "open": 0},
         {"week": "2026-06-08", "opened": 2, "closed": 1, "open": 1}]
 

@@ -76,13 +76,12 @@ def per_week(groups, key):
     return {w: dict(table[w]) for w in sorted(table)}
 
 
-def finished_weekly(filters):
+def finished_weekly(units):
     """{week: cases finished (resolved, closed, rejected, duplicate) that week}."""
-    done = fn.COALESCE(Case.resolved_at, Case.closed_at, Case.updated_at)
-    week = local_week(done)
-    query = (cases(filters).select(week, fn.COUNT(SQL("*")))
-             .where(Case.status.not_in(OPEN_STATUSES), done.is_null(False)).group_by(week))
-    return {day(w): n for w, n in query.tuples()}
+    weeks = Counter()
+    for unit in units:
+        weeks.update(unit["done_weeks"])
+    return dict(weeks)
 
 
 def open_vs_closed(groups, finished):
@@ -102,15 +101,13 @@ def _median(seconds):
     return NodeList((fn.percentile_cont(0.5), SQL("WITHIN GROUP"), ordered))
 
 
-def _middle(query, seconds):
-    """SQLite (no percentile): the median of `seconds` over `query`'s rows where it is not
-    NULL, from a count and the middle one or two rows in order; None if there are none."""
-    query = query.where(seconds.is_null(False))
-    n = query.count()
+def _middle(query, seconds, n):
+    """SQLite (no percentile): the median of the `n` non-NULL `seconds` over `query`'s rows,
+    read as the middle one or two rows in order; None if there are none."""
     if not n:
         return None
-    middle = [row[0] for row in query.select(seconds).order_by(seconds)
-              .limit(2 - n % 2).offset((n - 1) // 2).tuples()]
+    middle = [row[0] for row in query.select(seconds).where(seconds.is_null(False))
+              .order_by(seconds).limit(2 - n % 2).offset((n - 1) // 2).tuples()]
     return sum(middle) / len(middle)
 
 
@@ -120,27 +117,47 @@ def medians(filters):
              "resolution": seconds_between(Case.created_at, FINISHED)}
     if is_postgres():  # both in one pass over the cases
         values = cases(filters).select(*map(_median, spans.values())).tuples().get()
-    else:
-        values = [_middle(cases(filters), seconds) for seconds in spans.values()]
+    else:  # one pass counts both, then one ordered read each
+        counts = cases(filters).select(*map(fn.COUNT, spans.values())).tuples().get()
+        values = [_middle(cases(filters), seconds, n)
+                  for seconds, n in zip(spans.values(), counts, strict=True)]
     return {name: None if seconds is None else round(seconds / 3600, 1)
             for name, seconds in zip(spans, values, strict=True)}
 
 
+SUMS = ("judged", "on_time", "finished", "reopened", "ratings", "rating_sum")
+
+
 def per_department(filters, now):
-    """Per department: the on-time verdicts, reopenings and ratings of the filtered cases."""
+    """Per department: the on-time verdicts, reopenings, ratings and the weeks its cases were
+    finished in, from one pass grouped by department and finishing week."""
     # A verdict once finished, or once late while open; rejected and duplicates never count.
     judged = (Case.due_at.is_null(False) & Case.status.not_in(("rejected", "duplicate"))
               & (FINISHED.is_null(False) | (Case.due_at < now)))
     finished = (Case.reopen_count != 0) | Case.resolved_at.is_null(False) \
         | Case.closed_at.is_null(False)
+    done_week = pw.Case(None, [(Case.status.not_in(OPEN_STATUSES), local_week(
+        fn.COALESCE(Case.resolved_at, Case.closed_at, Case.updated_at)))])
     query = cases(filters).select(
-        Case.department, _count_if(judged).alias("judged"),
+        Case.department, done_week.alias("done_week"), fn.COUNT(SQL("*")).alias("count"),
+        _count_if(judged).alias("judged"),
         _count_if(judged & FINISHED.is_null(False) & (Case.due_at >= FINISHED)).alias("on_time"),
         fn.MIN(pw.Case(None, [(judged, Case.id)])).alias("first_judged"),
         _count_if(finished).alias("finished"), _count_if(Case.reopen_count != 0).alias("reopened"),
         fn.COUNT(Case.rating).alias("ratings"), fn.SUM(Case.rating).alias("rating_sum"),
-    ).group_by(Case.department)
-    return list(query.dicts())
+    ).group_by(Case.department, done_week)
+    units = {}
+    for row in query.dicts():
+        unit = units.setdefault(row["department"], dict(
+            dict.fromkeys(SUMS, 0), department=row["department"], first_judged=None,
+            done_weeks=Counter()))
+        for key in SUMS:
+            unit[key] += int(row[key] or 0)
+        firsts = [n for n in (unit["first_judged"], row["first_judged"]) if n is not None]
+        unit["first_judged"] = min(firsts, default=None)
+        if row["done_week"] is not None:
+            unit["done_weeks"][day(row["done_week"])] += row["count"]
+    return list(units.values())
 
 
 def on_time(units, min_volume=MIN_VOLUME):
@@ -171,7 +188,7 @@ def satisfaction(units):
     """Per department: how many ratings and their average."""
     rated = sorted((u for u in units if u["ratings"]), key=lambda u: str(u["department"]))
     return [{"department": u["department"], "count": u["ratings"],
-             "average": round(_mean(int(u["rating_sum"]), u["ratings"]), 2)} for u in rated]
+             "average": round(_mean(u["rating_sum"], u["ratings"]), 2)} for u in rated]
 
 
 def sent(filters):
@@ -223,7 +240,7 @@ def summary(filters, now):
     groups, units, messages = weekly(filters), per_department(filters, now), sent(filters)
     return {"total": total(groups), "per_category": per_week(groups, lambda r: r["category"]),
             "per_area": per_week(groups, lambda r: r["area_code"] or ""),
-            "open_vs_closed": open_vs_closed(groups, finished_weekly(filters)),
+            "open_vs_closed": open_vs_closed(groups, finished_weekly(units)),
             "medians": medians(filters), "on_time": on_time(units),
             "reopen": reopen_rate(units), "satisfaction": satisfaction(units),
             "costs": cost_classes(messages), "spending": spending(messages),
