@@ -110,3 +110,12 @@ def test_summary_gathers_every_chart(known):
     assert summary["total"] == 4 and summary["reopen"]["rate"] == 0.5
     assert set(summary) >= {"per_category", "per_area", "open_vs_closed", "medians", "on_time",
                             "satisfaction", "costs", "map"}
+
+
+def test_export_batches_read_every_filtered_case_once_in_order(known):
+    cats, _ = ids()
+    everything = [c.id for c in Case.select().order_by(Case.id)]
+    for size in (1, 2, 3, 4, 100):  # 2 and 4 divide the 4 cases: the last batch is empty
+        assert [c.id for c in stats.in_batches(stats.Filters(), size=size)] == everything
+    trees = stats.Filters(category=cats["trees"])
+    assert [c.id for c in stats.in_batches(trees, size=1)] == everything[2:]

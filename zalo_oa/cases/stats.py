@@ -52,6 +52,18 @@ def _count_if(condition):
     return fn.SUM(pw.Case(None, [(condition, 1)], 0))
 
 
+def in_batches(filters, size=1000):
+    """The filtered cases in id order, read `size` at a time: the export's memory stays bounded
+    on PostgreSQL too, whose driver would otherwise buffer a whole result set."""
+    last = 0
+    while True:
+        batch = list(cases(filters).where(Case.id > last).order_by(Case.id).limit(size))
+        yield from batch
+        if len(batch) < size:
+            return
+        last = batch[-1].id
+
+
 FINISHED = fn.COALESCE(Case.resolved_at, Case.closed_at)  # resolved, else closed
 
 
