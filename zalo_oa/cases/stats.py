@@ -1,7 +1,7 @@
 """Statistics for the dashboard's charts and the CSV export.
 
 The database aggregates (counts per week and unit, sums, medians) in a few grouped queries;
-Python only folds their rows into the charts' shapes, so a year at a million cases stays fast.
+Python only folds their rows into the charts' shapes and never loads the period's cases.
 """
 import datetime as dt
 from collections import Counter, defaultdict
