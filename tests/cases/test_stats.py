@@ -42,25 +42,27 @@ def ids():
 
 def test_cases_per_category_per_week(known):
     cats, _ = ids()
-    data = stats.rows(stats.Filters())
+    data = stats.weekly(stats.Filters())
     assert stats.per_week(data, lambda r: r["category"]) == {
         "2026-06-01": {cats["lighting"]: 2}, "2026-06-08": {cats["trees"]: 2}}
 
 
 def test_open_vs_closed_over_time(known):
-    assert stats.open_vs_closed(stats.rows(stats.Filters())) == [
+    filters = stats.Filters()
+    finished = stats.finished_weekly(stats.per_department(filters, NOW))
+    assert stats.open_vs_closed(stats.weekly(filters), finished) == [
         {"week": "2026-06-01", "opened": 2, "closed": 2, "open": 0},
         {"week": "2026-06-08", "opened": 2, "closed": 1, "open": 1}]
 
 
 def test_median_times_to_first_response_and_resolution(known):
-    assert stats.medians(stats.rows(stats.Filters())) == {"first_response": 4.0,
+    assert stats.medians(stats.Filters()) == {"first_response": 4.0,
                                                           "resolution": 20.0}
 
 
 def test_on_time_rate_ranks_only_units_with_enough_volume(known):
     _, depts = ids()
-    result = stats.on_time(stats.rows(stats.Filters()), NOW, min_volume=2)
+    result = stats.on_time(stats.per_department(stats.Filters(), NOW), min_volume=2)
     lighting = Case.get(Case.status == "resolved").department_id
     trees = Case.get(Case.status == "in_progress").department_id
     assert result == [
@@ -70,26 +72,27 @@ def test_on_time_rate_ranks_only_units_with_enough_volume(known):
 
 
 def test_reopen_rate_and_satisfaction(known):
-    data = stats.rows(stats.Filters())
+    data = stats.per_department(stats.Filters(), NOW)
     assert stats.reopen_rate(data) == {"finished": 2, "reopened": 1, "rate": 0.5}
     lighting = Case.get(Case.status == "resolved").department_id
     assert stats.satisfaction(data) == [{"department": lighting, "count": 2, "average": 4.0}]
 
 
 def test_message_cost_classes_per_week(known):
-    assert stats.cost_classes(stats.Filters()) == {"2026-06-01": {"free": 2},
-                                                   "2026-06-08": {"zns": 1}}
-    assert stats.cost_classes(stats.Filters(start=at(7 * D))) == {"2026-06-08": {"zns": 1}}
+    assert stats.cost_classes(stats.sent(stats.Filters())) == {"2026-06-01": {"free": 2},
+                                                               "2026-06-08": {"zns": 1}}
+    assert stats.cost_classes(stats.sent(stats.Filters(start=at(7 * D)))) == {
+        "2026-06-08": {"zns": 1}}
 
 
 def test_real_spending_adds_the_vnd_each_sent_message_cost(known):
-    assert stats.spending(stats.Filters()) == {
+    assert stats.spending(stats.sent(stats.Filters())) == {
         "classes": {"free": {"count": 2, "vnd": 0}, "zns": {"count": 1, "vnd": 200}},
         "total_vnd": 200}
 
 
 def test_map_shows_open_cases_with_a_location(known):
-    points = stats.open_map(stats.rows(stats.Filters()))
+    points = stats.open_map(stats.Filters())
     assert [p["status"] for p in points] == ["in_progress"]
 
 
@@ -107,3 +110,12 @@ def test_summary_gathers_every_chart(known):
     assert summary["total"] == 4 and summary["reopen"]["rate"] == 0.5
     assert set(summary) >= {"per_category", "per_area", "open_vs_closed", "medians", "on_time",
                             "satisfaction", "costs", "map"}
+
+
+def test_export_batches_read_every_filtered_case_once_in_order(known):
+    cats, _ = ids()
+    everything = [c.id for c in Case.select().order_by(Case.id)]
+    for size in (1, 2, 3, 4, 100):  # 2 and 4 divide the 4 cases: the last batch is empty
+        assert [c.id for c in stats.in_batches(stats.Filters(), size=size)] == everything
+    trees = stats.Filters(category=cats["trees"])
+    assert [c.id for c in stats.in_batches(trees, size=1)] == everything[2:]
