@@ -5,12 +5,11 @@ Run: python bench/broadcast.py [--recipients 100000] [--database-url postgresql:
 """
 import argparse
 import resource
-import tempfile
 import time
 import tracemalloc
-from pathlib import Path
 
-from zalo_oa import create_app, migrations
+from bench_app import bench_app
+
 from zalo_oa.broadcasts import service
 from zalo_oa.db import database
 from zalo_oa.models import Citizen, OutboxMessage, utcnow
@@ -48,18 +47,12 @@ def measure(broadcast):
 
 def main(argv=None):
     args = parse(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
-        app = create_app({"DATABASE_URL": url, "LOG_LEVEL": "WARNING",
-                          "MEDIA_DIR": str(Path(tmp) / "media")})
-        with app.app_context():
-            database.connect(reuse_if_open=True)
-            migrations.upgrade()
-            make_citizens(args.recipients)
-            broadcast = service.save_draft({"title": "Thông báo", "body": "Cúp nước 8-12h",
-                                               "audience": {"all": True}})
-            seconds, peak = measure(broadcast)
-            queued = OutboxMessage.select().where(OutboxMessage.broadcast == broadcast).count()
+    with bench_app(args.database_url) as (_, url):
+        make_citizens(args.recipients)
+        broadcast = service.save_draft({"title": "Thông báo", "body": "Cúp nước 8-12h",
+                                           "audience": {"all": True}})
+        seconds, peak = measure(broadcast)
+        queued = OutboxMessage.select().where(OutboxMessage.broadcast == broadcast).count()
         print(f"database:       {url.split(':', 1)[0]}")
         print(f"queued:         {queued} messages")
         print(f"time to queue:  {seconds:.2f} s ({queued / seconds:,.0f} per second)")

@@ -9,12 +9,11 @@ Run: python bench/events.py [--events 3000] [--users 1000] [--database-url postg
 """
 import argparse
 import json
-import tempfile
 import time
-from pathlib import Path
 
-from zalo_oa import create_app, handlers, migrations
-from zalo_oa.db import database
+from bench_app import bench_app
+
+from zalo_oa import handlers
 from zalo_oa.intake import inbox, learning
 
 
@@ -40,28 +39,18 @@ def record_backlog(count, users):
 
 def main(argv=None):
     args = parse(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
-        app = create_app({"DATABASE_URL": url, "LOG_LEVEL": "WARNING",
-                          "MEDIA_DIR": str(Path(tmp) / "media")})
-        with app.app_context():
-            database.connect(reuse_if_open=True)
-            migrations.upgrade()
-            learning.retrain_if_changed()  # as the worker does before its first pass
-            record_backlog(args.events, args.users)
-            started, cpu = time.perf_counter(), time.process_time()
-            handled = 0
-            while True:
-                done = handlers.process_pending()
-                if not done:
-                    break
-                handled += done
-            seconds = time.perf_counter() - started
-            cpu_ms = (time.process_time() - cpu) * 1000 / max(handled, 1)
+    with bench_app(args.database_url) as (app, url):
+        learning.retrain_if_changed()  # as the worker does before its first pass
+        record_backlog(args.events, args.users)
+        started, cpu = time.perf_counter(), time.process_time()
+        handled = 0
+        while done := handlers.process_pending():
+            handled += done
+        seconds = time.perf_counter() - started
+        cpu_ms = (time.process_time() - cpu) * 1000 / max(handled, 1)
     print(f"database: {url.split(':', 1)[0]}; threads: {app.config.get('EVENT_THREADS', 1)}")
     print(f"handled:  {handled} events in {seconds:.2f} s = {handled / seconds:.0f} events/s")
     print(f"cpu:      {cpu_ms:.2f} ms per event in this process")
-
 
 if __name__ == "__main__":
     main()

@@ -63,6 +63,7 @@ def test_webhook_outcomes_latency_and_pending_events(live_server_factory):
     assert value(after, "zalo_oa_events", status="pending") == 4
     assert value(after, "zalo_oa_database_up") == 1
     assert value(after, "zalo_oa_workers_alive") == 0  # no scheduler here
+    assert value(after, "zalo_oa_scheduler_led", worker="") == 0
 
 
 def test_sends_errors_by_zalo_code_jobs_token_and_workers(live_server_factory):
@@ -83,6 +84,8 @@ def test_sends_errors_by_zalo_code_jobs_token_and_workers(live_server_factory):
     assert value(after, "zalo_oa_outbox_settled_last_hour", status="undeliverable") == 1
     assert delta(before, after, "zalo_oa_job_duration_seconds_count", job="events") >= 1
     assert value(after, "zalo_oa_workers_alive") == 1
+    assert value(after, "zalo_oa_scheduler_led",
+                 worker=server.scheduler.jobs.name) == 1  # the only worker leads
     assert 0 <= value(after, "zalo_oa_worker_heartbeat_age_seconds") < 30
     assert value(after, "zalo_oa_token_stored") == 1
     assert value(after, "zalo_oa_token_expires_in_seconds") > 3600

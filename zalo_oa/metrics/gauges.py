@@ -114,6 +114,13 @@ def _workers(now):
         yield GaugeMetricFamily("zalo_oa_worker_heartbeat_age_seconds",
                                 "Seconds since the latest heartbeat of any worker",
                                 value=min(beats))
+    # 1 with the leading worker's name while one leads (leader.py), else 0 without a label:
+    # an alert on `zalo_oa_scheduler_led == 0` means follow-ups and broadcasts stand still.
+    leading = heartbeat.leader(now)
+    led = GaugeMetricFamily("zalo_oa_scheduler_led", "Whether a worker leads the periodic jobs",
+                            labels=["worker"])
+    led.add_metric([leading or ""], 1 if leading else 0)
+    yield led
 
 
 def _alerts():
