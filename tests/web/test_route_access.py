@@ -20,6 +20,7 @@ from zalo_oa.web import access
 
 # Endpoints outside the dashboard, with why they need no staff login.
 MACHINE = {"webhook.receive": "signed by Zalo", "health.healthz": "monitoring",
+           "metrics.scrape": "monitoring: the health token or an admin session, else 403",
            "static": "public files",
            "zalo_oauth.callback": "Zalo's OAuth redirect; its one-time `state` is the proof",
            **dict.fromkeys(("open311.discovery", "open311.services", "open311.service_definition",
