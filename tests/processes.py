@@ -19,6 +19,13 @@ def process_env(database_url, public_url, **settings):
     return env
 
 
+def run_command(server, *args):
+    """Run `zalo-oa *args` to the end against a live server's database and sandbox."""
+    env = process_env(server.app.config["DATABASE_URL"], server.url)
+    return subprocess.run([ZALO_OA, *args], env=env, capture_output=True, text=True,
+                          timeout=90, check=False)
+
+
 def start(args, env, log=None):
     """Start `zalo-oa *args` in its own process group; its output goes to `log` (a path)."""
     out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 - the child keeps it

@@ -1,16 +1,13 @@
 """Wards and topics by name: "Bến Thành" is ward 26743; a name that matches nothing is refused
 with the names it may have meant, in the form, the size endpoint and the CLI."""
-import os
-import subprocess
-import sys
 
 import pytest
 
 from tests.factories import login, make_staff, post
+from tests.processes import run_command
 from zalo_oa.broadcasts import choices
 from zalo_oa.models import Broadcast, Category, Citizen, utcnow
 
-ZALO_OA = os.path.join(os.path.dirname(sys.executable), "zalo-oa")
 HCMC = 79
 
 
@@ -71,23 +68,15 @@ def test_the_form_saves_wards_by_name_and_refuses_unknown_ones_keeping_the_text(
     assert "Phường Bến Thành" in review and ">3<" in review
 
 
-def run(server, *args):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZALO_")}
-    env.update(ZALO_OA_DATABASE_URL=server.app.config["DATABASE_URL"], ZALO_OA_SECRET="t",
-               ZALO_OA_SANDBOX="1", ZALO_OA_PUBLIC_URL=server.url)
-    return subprocess.run([ZALO_OA, *args], env=env, capture_output=True, text=True,
-                          timeout=90, check=False)
-
-
 def test_the_cli_refuses_an_unknown_ward_and_returns_once_scheduled(live_server_factory):
     server = live_server_factory(with_scheduler=False)
-    refused = run(server, "broadcast", "send", "--title", "Cúp nước", "--body", "Sáng mai",
-                  "--area", "Bến Thàng")
+    refused = run_command(server, "broadcast", "send", "--title", "Cúp nước", "--body", "Sáng mai",
+                          "--area", "Bến Thàng")
     assert refused.returncode == 1
     assert 'unknown ward "Bến Thàng": Phường Bến Thành' in refused.stderr
-    scheduled = run(server, "broadcast", "send", "--title", "Cúp nước", "--body", "Sáng mai",
-                    "--area", "Bến Thành", "--topic", "Thoát nước, ngập nước",
-                    "--at", "2030-01-02T08:00")
+    scheduled = run_command(server, "broadcast", "send", "--title", "Cúp nước",
+                            "--body", "Sáng mai", "--area", "Bến Thành",
+                            "--topic", "Thoát nước, ngập nước", "--at", "2030-01-02T08:00")
     # With no worker running, a command that waited for the sending would never return.
     assert scheduled.returncode == 0, scheduled.stderr
     assert "scheduled for 08:00 02/01/2030" in scheduled.stdout

@@ -1,19 +1,8 @@
 """The operators' commands for announcements, run as real processes against a live service."""
-import os
-import subprocess
-import sys
 
 import requests
 
-ZALO_OA = os.path.join(os.path.dirname(sys.executable), "zalo-oa")
-
-
-def run(server, *args):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZALO_")}
-    env.update(ZALO_OA_DATABASE_URL=server.app.config["DATABASE_URL"], ZALO_OA_SECRET="t",
-               ZALO_OA_SANDBOX="1", ZALO_OA_PUBLIC_URL=server.url)
-    return subprocess.run([ZALO_OA, *args], env=env, capture_output=True, text=True,
-                          timeout=90, check=False)
+from tests.processes import run_command
 
 
 def follow(server, *users):
@@ -24,8 +13,8 @@ def follow(server, *users):
 
 def test_broadcast_send_reaches_every_follower_once_and_reports(live_server):
     follow(live_server, "f1", "f2")
-    result = run(live_server, "broadcast", "send", "--title", "Cúp nước",
-                 "--body", "Khu vực Bến Thành cúp nước từ 8h đến 12h ngày mai.")
+    result = run_command(live_server, "broadcast", "send", "--title", "Cúp nước",
+                         "--body", "Khu vực Bến Thành cúp nước từ 8h đến 12h ngày mai.")
     assert result.returncode == 0, result.stderr
     assert "done: 2 sent, 0 failed" in result.stdout
     for user in ("f1", "f2"):
@@ -48,7 +37,7 @@ def test_followers_sync_imports_the_oas_followers(live_server):
         SandboxUser.insert_many([{"user_id": f"g{i}", "user_id_by_app": f"a{i}",
                                   "is_follower": True, "last_interaction_at": utcnow()}
                                  for i in range(120)]).execute()
-    result = run(live_server, "followers", "sync")
+    result = run_command(live_server, "followers", "sync")
     assert result.returncode == 0, result.stderr
     assert "120 followers imported" in result.stdout
     with live_server.app.app_context():

@@ -144,25 +144,24 @@ def test_case_page_maps_the_place_on_openstreetmap_by_default(operator, client):
     assert 'data-attribution="© OpenStreetMap contributors"' in page
 
 
-def test_case_page_shows_location_without_a_map_when_tiles_are_off(make_app):
-    app = make_app(MAP_TILE_URL="off")
+def case_page_with(make_app, **settings):
+    """A case's page as an operator sees it in an app built with `settings`."""
+    app = make_app(**settings)
     client = app.test_client()
     with app.app_context():
         make_staff()
         case = make_case()
     login(client)
-    page = client.get(f"/cases/{case.code}").get_data(as_text=True)
+    return client.get(f"/cases/{case.code}").get_data(as_text=True)
+
+
+def test_case_page_shows_location_without_a_map_when_tiles_are_off(make_app):
+    page = case_page_with(make_app, MAP_TILE_URL="off")
     assert "10.77690, 106.70090" in page and 'id="map"' not in page
 
 
 def test_case_page_draws_a_map_when_tiles_are_set(make_app):
-    app = make_app(MAP_TILE_URL="https://tiles.example/{z}/{x}/{y}.png")
-    client = app.test_client()
-    with app.app_context():
-        make_staff()
-        case = make_case()
-    login(client)
-    page = client.get(f"/cases/{case.code}").get_data(as_text=True)
+    page = case_page_with(make_app, MAP_TILE_URL="https://tiles.example/{z}/{x}/{y}.png")
     assert 'data-tiles="https://tiles.example/{z}/{x}/{y}.png"' in page
     assert "vendor/leaflet/leaflet.js" in page
 
