@@ -83,7 +83,7 @@ def test_newest_first_with_keyset_pages_and_other_filters(db):
                               operator(), NOW, 3)
     assert [c.id for c in first + rest] == [c.id for c in reversed(cases)] and last is None
     counts = queries.counts(Filters(q="ngap"), operator(), NOW)
-    assert counts == {"new": 6}
+    assert counts.by_status == {"new": 6} and not counts.capped and counts.total == 6
 
 
 def test_a_case_edited_later_is_found_by_its_new_words_not_its_old(db):
@@ -144,3 +144,55 @@ def test_open311_requests_take_q_words_and_never_search_contact_data(db, client)
     assert ids("q=HANG BA&status=open") == [lamp.code]
     assert ids("q=nguyen van an") == []  # the reporter's name is contact data, not searched
     assert len(ids("q=!!")) == 2  # no words: no filter
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_pages_are_the_same_whether_the_recent_window_holds_them_or_not(db, monkeypatch, sort):
+    """PostgreSQL first looks among the newest (oldest) RECENT_IDS ids; a window with too few
+    matches falls back to the whole table, so every page is the one the plain query gives."""
+    monkeypatch.setattr(queries, "RECENT_IDS", 4)
+    matching = []
+    for n in range(14):
+        case = add(f"Cống nghẹt số {n}" if n % 3 != 1 else f"Cây đổ số {n}")
+        if n % 3 != 1:
+            matching.append(case.id)
+    expected = sorted(matching, reverse=sort == "newest")
+    seen, cursor = [], None
+    while True:
+        rows, cursor = queries.page(Filters(q="cong nghet", sort=sort, after=cursor),
+                                    operator(), NOW, 2)
+        seen += [c.id for c in rows]
+        if cursor is None:
+            break
+    assert seen == expected
+    assert found("cay do", sort=sort) == sorted(set(c.id for c in Case.select()) - set(matching),
+                                               reverse=sort == "newest")
+
+
+def test_a_common_word_is_counted_up_to_the_cap(db, monkeypatch):
+    monkeypatch.setattr(queries, "COUNT_CAP", 3)
+    for n in range(4):
+        add(f"Ngập nước số {n}", status="new" if n else "resolved")
+    add("Cây đổ", status="new")
+    capped = queries.counts(Filters(q="ngap nuoc"), operator(), NOW)
+    assert capped.capped and capped.total == 3 and capped.by_status == {}
+    # The tabs count under the other filters, not the status one: still past the cap.
+    assert queries.counts(Filters(q="ngap nuoc", status="resolved"), operator(), NOW).capped
+    narrow = queries.counts(Filters(q="ngap nuoc so 0"), operator(), NOW)
+    assert not narrow.capped and narrow.by_status == {"resolved": 1}
+    # Without words the tabs count everything, however many.
+    assert queries.counts(Filters(), operator(), NOW).by_status == {"new": 4, "resolved": 1}
+
+
+def test_the_inbox_says_more_than_the_cap_and_leaves_out_status_figures(app, client, monkeypatch):
+    monkeypatch.setattr(queries, "COUNT_CAP", 2)
+    with app.app_context():
+        for n in range(3):
+            add(f"Ngập nước số {n}")
+        make_staff(role="operator")
+    login(client)
+    page = client.get("/?q=ngap").get_data(as_text=True)
+    assert "Tất cả <b>2+</b>" in page and 'id="many-matches"' in page
+    assert "Hơn 2 phản ánh khớp" in page and "Mới <b>" not in page
+    page = client.get("/?q=ngap+nuoc+so+1").get_data(as_text=True)
+    assert "Tất cả <b>1</b>" in page and "Mới <b>1</b>" in page and "many-matches" not in page

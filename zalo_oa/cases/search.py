@@ -1,8 +1,9 @@
 """Full-text search over cases' description and address, the same on both engines.
 
-The index lives in the database and is kept current by it (migration 0010): on PostgreSQL a
-GIN index on `zalo_oa_case_search(description, address)` (a 'simple' tsvector of unaccented
-text), on SQLite the FTS5 table `case_search` (rowid = case id) filled by triggers. Both fold
+The index lives in the database and is kept current by it (migrations 0010, 0012): on
+PostgreSQL a GIN index on `zalo_oa_case_search(description, address)` (a 'simple' tsvector of
+unaccented text) and the case id, so the inbox's "newest ids first" is read from the index, on
+SQLite the FTS5 table `case_search` (rowid = case id) filled by triggers. Both fold
 diacritics, đ and case, so a query is folded the same way here: "den duo" finds "Đèn Đường"
 (every word, the last one as a prefix).
 """
@@ -17,7 +18,7 @@ from ..text import fold
 # Names the migration creates; the schema check skips them (they are not peewee models).
 FTS_TABLE = "case_search"
 PG_FUNCTION = "zalo_oa_case_search"
-PG_INDEX = "case_search_gin"
+PG_INDEX = "case_search_recent"  # migration 0012 (0010 made case_search_gin)
 MAX_WORDS = 8
 _WORD = re.compile(r"[^\W_]+")
 
