@@ -147,3 +147,37 @@ def test_events_are_refused_with_503_while_the_database_is_down_then_recorded(ap
     assert retried.status_code == 200 and retried.get_json() == {"ok": True}
     with app.app_context():
         assert InboundEvent.select().count() == 1
+
+
+def test_the_webhook_answers_in_front_of_flask_with_the_security_headers(server):
+    """It is a WSGI layer of its own: the headers every Flask answer has are on its answers
+    too, and a method other than POST is told so (405), not routed on."""
+    response = post_event(server, load_payload("user_send_text.json"))
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    got = requests.get(server.url + "/webhook/zalo", timeout=5)
+    assert got.status_code == 405 and got.headers["Allow"] == "POST"
+    assert got.json() == {"error": "method not allowed: POST only"}
+    assert requests.get(server.url + "/webhook/zalo/more", timeout=5).status_code == 404
+
+
+def test_a_bug_while_recording_is_a_logged_500_and_the_next_delivery_is_stored(
+        app, client, monkeypatch, caplog):
+    """Zalo retries a 500, so the event is not lost; the connection went back to the pool."""
+    from zalo_oa.intake import inbox
+
+    record = inbox.record
+
+    def broken(payload, text):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(inbox, "record", broken)
+    payload = load_payload("user_send_text.json")
+    with caplog.at_level(logging.ERROR, logger="zalo_oa.intake.webhook"):
+        failed = deliver(client, app, payload)
+    assert failed.status_code == 500 and failed.get_json() == {"error": "internal error"}
+    assert "webhook failed" in caplog.text and "RuntimeError: a bug" in caplog.text
+    monkeypatch.setattr(inbox, "record", record)
+    assert deliver(client, app, payload).status_code == 200
+    with app.app_context():
+        assert InboundEvent.select().count() == 1

@@ -2,7 +2,7 @@
 
 
 def init_app(app):
-    """Mount the webhook Zalo posts events to."""
-    from .webhook import bp
+    """Put the webhook Zalo posts events to in front of the app (intake/webhook.py)."""
+    from .webhook import install
 
-    app.register_blueprint(bp)
+    install(app)

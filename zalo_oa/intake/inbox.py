@@ -59,7 +59,7 @@ def record(payload, text):
     """Store an event (`text`: its JSON) under its dedupe key; False when already recorded."""
     params = (events.dedupe_key(payload), payload["event_name"], events.user_id(payload),
               text, "pending", InboundEvent.received_at.db_value(utcnow()))
-    cursor = execute_eagerly(_insert_sql(), params)
+    cursor = execute_eagerly(_insert_sql(), params, "zalo_oa_record_event")
     return cursor.rowcount == 1
 
 

@@ -9,7 +9,6 @@ import os
 import time
 from contextlib import contextmanager
 
-from flask import g
 from prometheus_client import Counter, Histogram
 
 MULTIPROCESS_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
@@ -43,24 +42,6 @@ def webhook_outcome(status, body, known):
 def webhook_answered(outcome, seconds):
     WEBHOOK_REQUESTS.labels(outcome).inc()
     WEBHOOK_SECONDS.observe(seconds)
-
-
-def watch_webhook(blueprint, known):
-    """Count and time every answer of the webhook `blueprint`, refusals and 503s included;
-    `known` maps an answer's exact body to its outcome (duplicate, ignored)."""
-
-    @blueprint.before_request
-    def _started():
-        g.metrics_webhook_began = time.perf_counter()
-
-    @blueprint.after_request
-    def _answered(response):
-        began = g.pop("metrics_webhook_began", None)
-        if began is not None:
-            body = response.get_data() if not response.is_streamed else b""
-            webhook_answered(webhook_outcome(response.status_code, body, known),
-                             time.perf_counter() - began)
-        return response
 
 
 def sent(channel):
