@@ -492,7 +492,63 @@ class SendBudget(BaseModel):
     backoff = pw.DoubleField(default=1)
 
 
+# --- statistics kept ahead of time (cases/rollup.py) ------------------------------------------
+# Totals per city-time week (its Monday) for the weeks before the current one; weeks whose
+# cases changed since (StatsDirty) are counted from the cases again until the next refresh.
+
+class StatsCaseWeek(BaseModel):
+    """Cases filed in a week, per category, unit and ward."""
+
+    week = pw.DateField(index=True)
+    category_id = pw.IntegerField(null=True)
+    department_id = pw.IntegerField(null=True)
+    area_code = pw.CharField(null=True, max_length=16)
+    cases = pw.IntegerField()
+
+
+class StatsUnitWeek(BaseModel):
+    """Finished cases (no longer open) filed in a week, per category, unit and finishing week:
+    the sums the on-time, reopen and satisfaction figures are made of."""
+
+    week = pw.DateField(index=True)
+    category_id = pw.IntegerField(null=True)
+    department_id = pw.IntegerField(null=True)
+    done_week = pw.DateField(null=True)
+    cases = pw.IntegerField()
+    judged = pw.IntegerField()
+    on_time = pw.IntegerField()
+    first_judged = pw.IntegerField(null=True)
+    finished = pw.IntegerField()
+    reopened = pw.IntegerField()
+    ratings = pw.IntegerField()
+    rating_sum = pw.IntegerField()
+
+
+class StatsSentWeek(BaseModel):
+    """Messages sent in a week, per cost class, and what they cost."""
+
+    week = pw.DateField(index=True)
+    cost_class = pw.CharField(null=True, max_length=16)
+    messages = pw.IntegerField()
+    vnd = pw.BigIntegerField()
+
+
+class StatsDirty(BaseModel):
+    """The filing time of a case that was added, changed or deleted since the last refresh
+    (written by database triggers, so no write path can forget it)."""
+
+    created_at = pw.DateTimeField(index=True)
+
+
+class StatsRollup(BaseModel):
+    """The one row saying how far the weekly totals reach: every week before `until`."""
+
+    until = pw.DateField(null=True)
+    refreshed_at = pw.DateTimeField(null=True)
+
+
 MODELS = [Department, Category, Staff, Citizen, Conversation, Case, MediaFile, CasePhoto,
           TimelineEntry, InboundEvent, Broadcast, OutboxMessage, PartnerKey, OAToken,
           OAuthRequest, TemplateText, FollowUp, Alert, AuditLog, CannedResponse, TrainingExample,
-          WorkerHeartbeat, CaseFollower, WardBoundary, RoutingRule, SendBudget]
+          WorkerHeartbeat, CaseFollower, WardBoundary, RoutingRule, SendBudget, StatsCaseWeek,
+          StatsUnitWeek, StatsSentWeek, StatsDirty, StatsRollup]

@@ -23,6 +23,23 @@ def local_week(field):
     return fn.date(field, f"{offset:+d} seconds", "-6 days", "weekday 1").coerce(False)
 
 
+def offset():
+    """The city's offset from UTC, as local_week() applies it."""
+    return dt.timedelta(seconds=_offset_seconds())
+
+
+def week_of(moment):
+    """The Monday (city time) of the week the naive-UTC `moment` falls in: local_week() in
+    Python."""
+    local = moment + offset()
+    return local.date() - dt.timedelta(days=local.weekday())
+
+
+def week_start(monday):
+    """The naive-UTC moment the city-time week of `monday` begins."""
+    return dt.datetime.combine(monday, dt.time()) - offset()
+
+
 def day(value):
     """A date from local_week (a date on PostgreSQL, text on SQLite) as YYYY-MM-DD."""
     return value if isinstance(value, str) else value.isoformat()

@@ -15,7 +15,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from . import db, handlers, heartbeat, leader, metrics
 from .broadcasts import service
-from .cases import followups
+from .cases import followups, rollup
 from .delivery.clients import make_sender
 from .delivery.dispatcher import Dispatcher
 from .evidence import archive
@@ -72,6 +72,10 @@ class Jobs:
         if inbox.prune():
             log.info("old handled events pruned")
 
+    def stats_totals(self):
+        """Keep the statistics' weekly totals up to date (cases/rollup.py)."""
+        rollup.refresh()
+
     def heartbeat(self):
         heartbeat.beat(self.name, leading_since=self.leader.since,
                         leader_passes=self.leader_passes)
@@ -104,7 +108,8 @@ class Jobs:
         """Jobs only the leading worker runs."""
         jobs = [(self.followups, 5), (self.broadcast_job, 5), (self.media, 2),
                 (self.drafts, 30), (self.token, TOKEN_CHECK_SECONDS),
-                (self.prune_events, PRUNE_SECONDS)]
+                (self.prune_events, PRUNE_SECONDS),
+                (self.stats_totals, 60 * rollup.REFRESH_MINUTES)]
         if self.app.config["SANDBOX"]:
             jobs.append((self.sandbox_retries, 1))
         return jobs

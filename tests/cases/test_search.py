@@ -165,7 +165,7 @@ def test_pages_are_the_same_whether_the_recent_window_holds_them_or_not(db, monk
         if cursor is None:
             break
     assert seen == expected
-    assert found("cay do", sort=sort) == sorted(set(c.id for c in Case.select()) - set(matching),
+    assert found("cay do", sort=sort) == sorted({c.id for c in Case.select()} - set(matching),
                                                reverse=sort == "newest")
 
 

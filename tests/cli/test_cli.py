@@ -163,3 +163,19 @@ def test_staff_passwords_follow_the_policy_and_can_be_reset(sqlite_url, monkeypa
     missing = runner.invoke(main, ["staff", "reset-password", "nobody"],
                             input="gió mùa đông bắc\ngió mùa đông bắc\n")
     assert missing.exit_code != 0 and "no staff account" in missing.output
+
+
+def test_stats_refresh_counts_the_weeks_that_ended(sqlite_url, monkeypatch):
+    for key, value in run_env(sqlite_url).items():
+        monkeypatch.setenv(key, value)
+    runner = CliRunner()
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+    from tests.factories import make_case
+    from zalo_oa.models import StatsCaseWeek, utcnow
+
+    for weeks_ago in (3, 5):
+        make_case(created_at=utcnow() - dt.timedelta(weeks=weeks_ago))
+    result = runner.invoke(main, ["stats", "refresh"])
+    assert result.exit_code == 0, result.output
+    assert "statistics totals up to date: 2 weeks counted" in result.output  # with cases
+    assert sum(row.cases for row in StatsCaseWeek.select()) == 2

@@ -181,7 +181,7 @@ def page(filters, staff, now, size=50, soon_hours=24):
     if position is not None:
         terms.append(_after(filters.sort, position))
     window = _recent_window(filters, position)
-    rows = _rows(terms + [window], filters.sort, size) if window is not None else []
+    rows = _rows([*terms, window], filters.sort, size) if window is not None else []
     if len(rows) <= size:  # no window, or too few there: the whole table
         rows = _rows(terms, filters.sort, size)
     more = len(rows) > size

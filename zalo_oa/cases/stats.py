@@ -1,19 +1,31 @@
 """Statistics for the dashboard's charts and the CSV export.
 
 The database aggregates (counts per week and unit, sums, medians) in a few grouped queries;
-Python only folds their rows into the charts' shapes and never loads the period's cases.
+Python only folds their rows into the charts' shapes and never loads the period's cases. Given
+a Plan (cases/rollup.py), whole weeks are read from the weekly totals kept ahead of time and
+only the rest is counted from the cases; the rows look the same either way.
 """
 import datetime as dt
+import operator
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import reduce
 
 import peewee as pw
 from peewee import SQL, EnclosedNodeList, NodeList, fn
 
 from ..db import is_postgres
-from ..models import Case, Category, Department, OutboxMessage
-from ..sqltime import day, local_week, seconds_between
+from ..models import (
+    Case,
+    Category,
+    Department,
+    OutboxMessage,
+    StatsCaseWeek,
+    StatsSentWeek,
+    StatsUnitWeek,
+)
+from ..sqltime import day, local_week, seconds_between, week_start
 from .rules import DONE_STATUSES, OPEN_STATUSES
 
 MIN_VOLUME = 5  # a unit is ranked on time only with at least this many finished cases
@@ -30,6 +42,45 @@ class Filters:
     category: int | None = None
     department: int | None = None
     area: str = ""
+
+
+@dataclass
+class Plan:
+    """Where each part of a period's figures comes from: weeks (their Mondays) read from the
+    weekly totals, and [from, to) ranges (naive UTC; to None: open) counted from the rows."""
+
+    case_weeks: list = field(default_factory=list)
+    case_live: list = field(default_factory=list)
+    sent_weeks: list = field(default_factory=list)
+    sent_live: list = field(default_factory=list)
+
+
+def in_ranges(column, ranges):
+    """`column` within any of the [from, to) `ranges`."""
+    return reduce(operator.or_, [(column >= start) if end is None
+                                 else ((column >= start) & (column < end))
+                                 for start, end in ranges])
+
+
+def week_ranges(mondays):
+    """The [from, to) ranges the weeks of `mondays` cover, adjacent weeks merged."""
+    ranges = []
+    for monday in sorted(mondays):
+        start, end = week_start(monday), week_start(monday + dt.timedelta(days=7))
+        if ranges and ranges[-1][1] == start:
+            ranges[-1] = (ranges[-1][0], end)
+        else:
+            ranges.append((start, end))
+    return ranges
+
+
+def _totals(model, filters, weeks):
+    query = model.select().where(model.week.in_(weeks))
+    if filters.category:
+        query = query.where(model.category_id == filters.category)
+    if filters.department:
+        query = query.where(model.department_id == filters.department)
+    return query
 
 
 def cases(filters):
@@ -67,13 +118,24 @@ def in_batches(filters, size=1000):
 FINISHED = fn.COALESCE(Case.resolved_at, Case.closed_at)  # resolved, else closed
 
 
-def weekly(filters):
+def weekly(filters, plan=None):
     """The filtered cases counted per filing week, category and ward, as dicts."""
-    week = local_week(Case.created_at)
-    query = (cases(filters).select(week.alias("week"), Case.category, Case.area_code,
-                                   fn.COUNT(SQL("*")).alias("count"))
-             .group_by(week, Case.category, Case.area_code))
-    return [dict(row, week=day(row["week"])) for row in query.dicts()]
+    rows = []
+    if plan is None or plan.case_live:
+        query = cases(filters)
+        if plan is not None:
+            query = query.where(in_ranges(Case.created_at, plan.case_live))
+        week = local_week(Case.created_at)
+        rows += [dict(row, week=day(row["week"])) for row in query.select(
+            week.alias("week"), Case.category, Case.area_code, fn.COUNT(SQL("*")).alias("count"),
+        ).group_by(week, Case.category, Case.area_code).dicts()]
+    if plan is not None and plan.case_weeks:
+        t = StatsCaseWeek
+        rows += [dict(row, week=day(row["week"])) for row in _totals(t, filters, plan.case_weeks)
+                 .select(t.week, t.category_id.alias("category"), t.area_code,
+                         fn.SUM(t.cases).alias("count"))
+                 .group_by(t.week, t.category_id, t.area_code).dicts()]
+    return rows
 
 
 def total(groups):
@@ -140,26 +202,62 @@ def medians(filters):
 SUMS = ("judged", "on_time", "finished", "reopened", "ratings", "rating_sum")
 
 
-def per_department(filters, now):
-    """Per department: the on-time verdicts, reopenings, ratings and the weeks its cases were
-    finished in, from one pass grouped by department and finishing week."""
-    # A verdict once finished, or once late while open; rejected and duplicates never count.
+def done_week():
+    """The week a case was finished in (resolved, else closed, else last changed); NULL while
+    it is open."""
+    return pw.Case(None, [(Case.status.not_in(OPEN_STATUSES), local_week(
+        fn.COALESCE(Case.resolved_at, Case.closed_at, Case.updated_at)))])
+
+
+def unit_sums(now):
+    """The per-unit sums over a query's cases, as aliased columns (see SUMS)."""
+    # A verdict once finished (at a known time), or once late while open; rejected and
+    # duplicates never count. A finished case's verdict depends on its row alone, so the
+    # weekly totals keep it.
     judged = (Case.due_at.is_null(False) & Case.status.not_in(("rejected", "duplicate"))
-              & (FINISHED.is_null(False) | (Case.due_at < now)))
+              & (FINISHED.is_null(False)
+                 | (Case.status.in_(OPEN_STATUSES) & (Case.due_at < now))))
     finished = (Case.reopen_count != 0) | Case.resolved_at.is_null(False) \
         | Case.closed_at.is_null(False)
-    done_week = pw.Case(None, [(Case.status.not_in(OPEN_STATUSES), local_week(
-        fn.COALESCE(Case.resolved_at, Case.closed_at, Case.updated_at)))])
-    query = cases(filters).select(
-        Case.department, done_week.alias("done_week"), fn.COUNT(SQL("*")).alias("count"),
-        _count_if(judged).alias("judged"),
-        _count_if(judged & FINISHED.is_null(False) & (Case.due_at >= FINISHED)).alias("on_time"),
-        fn.MIN(pw.Case(None, [(judged, Case.id)])).alias("first_judged"),
-        _count_if(finished).alias("finished"), _count_if(Case.reopen_count != 0).alias("reopened"),
-        fn.COUNT(Case.rating).alias("ratings"), fn.SUM(Case.rating).alias("rating_sum"),
-    ).group_by(Case.department, done_week)
+    return [fn.COUNT(SQL("*")).alias("count"), _count_if(judged).alias("judged"),
+            _count_if(judged & FINISHED.is_null(False) & (Case.due_at >= FINISHED))
+            .alias("on_time"),
+            fn.MIN(pw.Case(None, [(judged, Case.id)])).alias("first_judged"),
+            _count_if(finished).alias("finished"),
+            _count_if(Case.reopen_count != 0).alias("reopened"),
+            fn.COUNT(Case.rating).alias("ratings"),
+            fn.COALESCE(fn.SUM(Case.rating), 0).alias("rating_sum")]
+
+
+def _unit_rows(query, now):
+    done = done_week()
+    return list(query.select(Case.department, done.alias("done_week"), *unit_sums(now))
+                .group_by(Case.department, done).dicts())
+
+
+def per_department(filters, now, plan=None):
+    """Per department: the on-time verdicts, reopenings, ratings and the weeks its cases were
+    finished in, from passes grouped by department and finishing week."""
+    if plan is None:
+        rows = _unit_rows(cases(filters), now)
+    else:
+        rows = []
+        if plan.case_live:
+            rows += _unit_rows(cases(filters).where(in_ranges(Case.created_at, plan.case_live)),
+                               now)
+        if plan.case_weeks:  # the totals hold finished cases; open ones are counted here
+            rows += _unit_rows(cases(filters).where(
+                in_ranges(Case.created_at, week_ranges(plan.case_weeks))
+                & Case.status.in_(OPEN_STATUSES)), now)
+            t = StatsUnitWeek
+            rows += list(_totals(t, filters, plan.case_weeks).select(
+                t.department_id.alias("department"), t.done_week,
+                fn.SUM(t.cases).alias("count"),
+                *[fn.SUM(getattr(t, key)).alias(key) for key in SUMS],
+                fn.MIN(t.first_judged).alias("first_judged"),
+            ).group_by(t.department_id, t.done_week).dicts())
     units = {}
-    for row in query.dicts():
+    for row in rows:
         unit = units.setdefault(row["department"], dict(
             dict.fromkeys(SUMS, 0), department=row["department"], first_judged=None,
             done_weeks=Counter()))
@@ -203,19 +301,41 @@ def satisfaction(units):
              "average": round(_mean(u["rating_sum"], u["ratings"]), 2)} for u in rated]
 
 
-def sent(filters):
+def sent(filters, plan=None):
     """Messages sent in the period, counted and priced per week and cost class, as dicts."""
-    week = local_week(OutboxMessage.sent_at)
-    query = OutboxMessage.select(
-        week.alias("week"), OutboxMessage.cost_class, fn.COUNT(SQL("*")).alias("count"),
-        fn.SUM(OutboxMessage.cost_vnd).alias("vnd")).where(OutboxMessage.sent_at.is_null(False))
+    rows = []
+    if plan is None or plan.sent_live:
+        query = sent_messages(filters)
+        if plan is not None:
+            query = query.where(in_ranges(OutboxMessage.sent_at, plan.sent_live))
+        rows += list(sent_weeks(query).dicts())
+    if plan is not None and plan.sent_weeks:
+        t = StatsSentWeek
+        rows += list(t.select(t.week, t.cost_class, fn.SUM(t.messages).alias("count"),
+                              fn.SUM(t.vnd).alias("vnd"))
+                     .where(t.week.in_(plan.sent_weeks))
+                     .group_by(t.week, t.cost_class).dicts())
+    return [dict(row, week=day(row["week"]), cost_class=row["cost_class"] or "unknown",
+                 vnd=int(row["vnd"] or 0)) for row in rows]
+
+
+def sent_messages(filters):
+    """The messages sent in the filters' period, as a query."""
+    query = OutboxMessage.select().where(OutboxMessage.sent_at.is_null(False))
     if filters.start is not None:
         query = query.where(OutboxMessage.sent_at >= filters.start)
     if filters.end is not None:
         query = query.where(OutboxMessage.sent_at < filters.end)
-    return [dict(row, week=day(row["week"]), cost_class=row["cost_class"] or "unknown",
-                 vnd=int(row["vnd"] or 0))
-            for row in query.group_by(week, OutboxMessage.cost_class).dicts()]
+    return query
+
+
+def sent_weeks(query):
+    """`query`'s messages grouped by sending week and cost class: week, cost_class, count, vnd."""
+    week = local_week(OutboxMessage.sent_at)
+    return (query.select(week.alias("week"), OutboxMessage.cost_class,
+                         fn.COUNT(SQL("*")).alias("count"),
+                         fn.COALESCE(fn.SUM(OutboxMessage.cost_vnd), 0).alias("vnd"))
+            .group_by(week, OutboxMessage.cost_class))
 
 
 def cost_classes(groups):
@@ -247,9 +367,11 @@ def open_map(filters):
             for code, lat, lon, status, category in reversed(list(query.tuples()))]
 
 
-def summary(filters, now):
-    """Everything the statistics page draws, keyed by chart."""
-    groups, units, messages = weekly(filters), per_department(filters, now), sent(filters)
+def summary(filters, now, plan=None):
+    """Everything the statistics page draws, keyed by chart; with a Plan, whole weeks come
+    from the weekly totals (the figures are the same)."""
+    groups = weekly(filters, plan)
+    units, messages = per_department(filters, now, plan), sent(filters, plan)
     return {"total": total(groups), "per_category": per_week(groups, lambda r: r["category"]),
             "per_area": per_week(groups, lambda r: r["area_code"] or ""),
             "open_vs_closed": open_vs_closed(groups, finished_weekly(units)),

@@ -3,7 +3,7 @@ import sys
 
 import click
 
-from . import areas, broadcast, db, events, intake, partner, run, staff, token
+from . import areas, broadcast, db, events, intake, partner, run, staff, stats, token
 
 
 @click.group()
@@ -13,7 +13,7 @@ def main():
 
 for command in (run.demo, run.serve, run.worker, db.db, staff.staff, token.token,
                 partner.partner_key, broadcast.followers, broadcast.broadcast, events.events,
-                areas.areas, intake.intake):
+                areas.areas, intake.intake, stats.stats):
     main.add_command(command)
 
 

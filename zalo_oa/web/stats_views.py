@@ -14,7 +14,7 @@ from flask import (
 )
 
 from .. import areas, spreadsheet
-from ..cases import stats
+from ..cases import rollup, stats
 from ..config import map_tiles
 from ..models import Category, Department, utcnow
 from ..text import clean_lines, display_phone, whole_number
@@ -59,7 +59,8 @@ def page():
     """Charts of how the units are doing, with filters and a map of open cases."""
     filters = parse_filters()
     categories, departments = stats.names(i18n.current_locale())
-    data = stats.summary(filters, utcnow())
+    now = utcnow()
+    data = stats.summary(filters, now, rollup.plan(filters, now))
     return render_template(
         "stats/index.html", data=data, filters=filters,
         args={k: v for k, v in request.args.items() if v}, category_names=categories,
