@@ -285,6 +285,20 @@ def execute_eagerly(sql, params, name):
         db.execute_sql(f"PRAGMA busy_timeout = {SQLITE_PRAGMAS['busy_timeout']}")
 
 
+@contextmanager
+def advisory_lock(key):
+    """On PostgreSQL, hold the session advisory lock `key` (waiting for it) for the block, so
+    one process at a time runs it; on SQLite a no-op (one writer at a time already)."""
+    if not is_postgres():
+        yield
+        return
+    database.execute_sql("SELECT pg_advisory_lock(%s)", (key,))
+    try:
+        yield
+    finally:
+        database.execute_sql("SELECT pg_advisory_unlock(%s)", (key,))
+
+
 def write_transaction():
     """A transaction for claim-then-update work: on SQLite every transaction takes the write
     lock at its start (ImmediateSqliteDatabase), on PostgreSQL callers lock rows they claim."""

@@ -141,3 +141,25 @@ def test_the_leading_worker_keeps_the_totals_up_to_date(app, city):
     assert (jobs.stats_totals, 60 * rollup.REFRESH_MINUTES) in jobs.leader_only()
     jobs.run(jobs.stats_totals)
     assert StatsRollup.get().until is not None and StatsCaseWeek.select().count() > 0
+
+
+def test_refreshes_running_at_once_count_each_week_once(app, city):
+    """Two workers (or a worker and the command) may refresh together: one waits for the
+    other, and no week's totals are written twice."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from zalo_oa.db import release
+
+    def refresh_in_thread():
+        with app.app_context():
+            try:
+                return rollup.refresh(NOW)
+            finally:
+                release()
+
+    with ThreadPoolExecutor(3) as pool:
+        counted = [f.result() for f in [pool.submit(refresh_in_thread) for _ in range(3)]]
+    assert sorted(counted)[:2] == [0, 0] and max(counted) > 0  # the first did all the work
+    filed = Case.select().where(Case.created_at < week_start(week_of(NOW))).count()
+    assert sum(row.cases for row in StatsCaseWeek.select()) == filed
+    assert_same_figures()

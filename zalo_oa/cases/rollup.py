@@ -11,11 +11,10 @@ medians and the map of open cases are always read from the cases.
 import datetime as dt
 import logging
 import time
-from contextlib import contextmanager
 
 from peewee import SQL, fn
 
-from ..db import database, is_postgres, write_transaction
+from ..db import advisory_lock, database, is_postgres, write_transaction
 from ..models import (
     Case,
     OutboxMessage,
@@ -81,7 +80,9 @@ def refresh(now=None):
     now = now or utcnow()
     until = week_of(now - SETTLE)
     began = time.monotonic()
-    with _one_at_a_time(), write_transaction():
+    # Two refreshes at once would each delete what the other had not committed yet and
+    # insert the same totals twice.
+    with advisory_lock(LOCK_KEY), write_transaction():
         if is_postgres():
             # One snapshot for the whole refresh: a change committed meanwhile keeps its mark
             # (deleted below are only the marks this snapshot sees) and is counted next time.
@@ -175,18 +176,3 @@ def _merged(ranges):
 def _date(value):
     """A week from SQL (a date on PostgreSQL, text on SQLite) as a date."""
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
-
-
-@contextmanager
-def _one_at_a_time():
-    """On PostgreSQL, a session advisory lock around the refresh: two at once would each
-    delete what the other had not committed yet and insert the same totals twice. (SQLite's
-    write transaction already lets one writer in at a time.)"""
-    if not is_postgres():
-        yield
-        return
-    database.execute_sql("SELECT pg_advisory_lock(%s)", (LOCK_KEY,))
-    try:
-        yield
-    finally:
-        database.execute_sql("SELECT pg_advisory_unlock(%s)", (LOCK_KEY,))

@@ -74,6 +74,15 @@ def week_ranges(mondays):
     return ranges
 
 
+def _counted(query, column, plan, live):
+    """`query` narrowed to the part of the period counted from the rows: all of it without a
+    plan, else the plan's `live` ranges; None when the plan reads everything from totals."""
+    if plan is None:
+        return query
+    ranges = getattr(plan, live)
+    return query.where(in_ranges(column, ranges)) if ranges else None
+
+
 def _totals(model, filters, weeks):
     query = model.select().where(model.week.in_(weeks))
     if filters.category:
@@ -121,10 +130,8 @@ FINISHED = fn.COALESCE(Case.resolved_at, Case.closed_at)  # resolved, else close
 def weekly(filters, plan=None):
     """The filtered cases counted per filing week, category and ward, as dicts."""
     rows = []
-    if plan is None or plan.case_live:
-        query = cases(filters)
-        if plan is not None:
-            query = query.where(in_ranges(Case.created_at, plan.case_live))
+    query = _counted(cases(filters), Case.created_at, plan, "case_live")
+    if query is not None:
         week = local_week(Case.created_at)
         rows += [dict(row, week=day(row["week"])) for row in query.select(
             week.alias("week"), Case.category, Case.area_code, fn.COUNT(SQL("*")).alias("count"),
@@ -238,24 +245,19 @@ def _unit_rows(query, now):
 def per_department(filters, now, plan=None):
     """Per department: the on-time verdicts, reopenings, ratings and the weeks its cases were
     finished in, from passes grouped by department and finishing week."""
-    if plan is None:
-        rows = _unit_rows(cases(filters), now)
-    else:
-        rows = []
-        if plan.case_live:
-            rows += _unit_rows(cases(filters).where(in_ranges(Case.created_at, plan.case_live)),
-                               now)
-        if plan.case_weeks:  # the totals hold finished cases; open ones are counted here
-            rows += _unit_rows(cases(filters).where(
-                in_ranges(Case.created_at, week_ranges(plan.case_weeks))
-                & Case.status.in_(OPEN_STATUSES)), now)
-            t = StatsUnitWeek
-            rows += list(_totals(t, filters, plan.case_weeks).select(
-                t.department_id.alias("department"), t.done_week,
-                fn.SUM(t.cases).alias("count"),
-                *[fn.SUM(getattr(t, key)).alias(key) for key in SUMS],
-                fn.MIN(t.first_judged).alias("first_judged"),
-            ).group_by(t.department_id, t.done_week).dicts())
+    query = _counted(cases(filters), Case.created_at, plan, "case_live")
+    rows = _unit_rows(query, now) if query is not None else []
+    if plan is not None and plan.case_weeks:  # totals hold finished cases; open ones here
+        rows += _unit_rows(cases(filters).where(
+            in_ranges(Case.created_at, week_ranges(plan.case_weeks))
+            & Case.status.in_(OPEN_STATUSES)), now)
+        t = StatsUnitWeek
+        rows += list(_totals(t, filters, plan.case_weeks).select(
+            t.department_id.alias("department"), t.done_week,
+            fn.SUM(t.cases).alias("count"),
+            *[fn.SUM(getattr(t, key)).alias(key) for key in SUMS],
+            fn.MIN(t.first_judged).alias("first_judged"),
+        ).group_by(t.department_id, t.done_week).dicts())
     units = {}
     for row in rows:
         unit = units.setdefault(row["department"], dict(
@@ -304,10 +306,8 @@ def satisfaction(units):
 def sent(filters, plan=None):
     """Messages sent in the period, counted and priced per week and cost class, as dicts."""
     rows = []
-    if plan is None or plan.sent_live:
-        query = sent_messages(filters)
-        if plan is not None:
-            query = query.where(in_ranges(OutboxMessage.sent_at, plan.sent_live))
+    query = _counted(sent_messages(filters), OutboxMessage.sent_at, plan, "sent_live")
+    if query is not None:
         rows += list(sent_weeks(query).dicts())
     if plan is not None and plan.sent_weeks:
         t = StatsSentWeek

@@ -10,7 +10,6 @@ The sandbox's tables are migrated apart (zalo_oa/sandbox/migrations, history in
 gets them. Databases made before this runner (release f25d6f5 recorded version 1 in
 `schema_version`) are adopted: their step 1 is recorded as applied without running it.
 """
-import contextlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 from peewee import SQL
 from playhouse.migrations import Migration, Runner
 
-from ..db import SchemaTooOld, database, is_postgres
+from ..db import SchemaTooOld, advisory_lock, database
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +95,7 @@ def upgrade(sandbox=False):
 
     Idempotent: a database already at the head is left alone.
     """
-    with _exclusive():
+    with advisory_lock(ADVISORY_LOCK_KEY):  # SQLite: each step's transaction takes the lock
         old = current_version()
         _adopt_legacy()
         for name in _runner().up():
@@ -130,15 +129,3 @@ def _adopt_legacy():
     first = min(_steps(STEPS_DIR)).name
     runner.fake(first)
     log.info("database made by release f25d6f5: recorded %s as applied", first)
-
-
-@contextlib.contextmanager
-def _exclusive():
-    if not is_postgres():
-        yield  # SQLite: each step's transaction takes the write lock
-        return
-    database.execute_sql("SELECT pg_advisory_lock(%s)", (ADVISORY_LOCK_KEY,))
-    try:
-        yield
-    finally:
-        database.execute_sql("SELECT pg_advisory_unlock(%s)", (ADVISORY_LOCK_KEY,))
