@@ -77,8 +77,8 @@ def assert_same_figures():
 def city(app):
     with app.app_context():
         rng = random.Random(7)
-        add_cases(rng, 400, NOW - 300 * DAY, NOW)
-        add_sent(rng, 600, NOW - 300 * DAY, NOW)
+        add_cases(rng, 160, NOW - 300 * DAY, NOW)
+        add_sent(rng, 300, NOW - 300 * DAY, NOW)
         yield rng
 
 
