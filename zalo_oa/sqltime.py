@@ -40,6 +40,11 @@ def week_start(monday):
     return dt.datetime.combine(monday, dt.time()) - offset()
 
 
+def as_date(value):
+    """A date from local_week (a date on PostgreSQL, text on SQLite) as a date."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
 def day(value):
     """A date from local_week (a date on PostgreSQL, text on SQLite) as YYYY-MM-DD."""
     return value if isinstance(value, str) else value.isoformat()

@@ -119,3 +119,13 @@ def test_export_batches_read_every_filtered_case_once_in_order(known):
         assert [c.id for c in stats.in_batches(stats.Filters(), size=size)] == everything
     trees = stats.Filters(category=cats["trees"])
     assert [c.id for c in stats.in_batches(trees, size=1)] == everything[2:]
+
+
+def test_ranges_are_joined_when_they_touch_or_overlap_and_open_ones_swallow_the_rest():
+    assert stats.merged([(5, 7), (1, 3), (3, 4), (6, 9)]) == [(1, 4), (5, 9)]
+    assert stats.merged([(8, None), (1, 2), (9, 12)]) == [(1, 2), (8, None)]
+    assert stats.merged([(1, 2), (4, 5)]) == [(1, 2), (4, 5)]
+    monday = dt.date(2026, 6, 1)
+    weeks = stats.week_ranges([monday + dt.timedelta(days=14), monday,
+                               monday + dt.timedelta(days=7)])
+    assert weeks == [(dt.datetime(2026, 5, 31, 17), dt.datetime(2026, 6, 21, 17))]

@@ -25,7 +25,7 @@ from ..models import (
     StatsUnitWeek,
     utcnow,
 )
-from ..sqltime import local_week, week_of, week_start
+from ..sqltime import as_date, local_week, week_of, week_start
 from . import stats
 from .rules import OPEN_STATUSES
 
@@ -62,16 +62,18 @@ def plan(filters, now):
         return None
     clean = [w for w in weeks if w not in dirty]
     return stats.Plan(case_weeks=clean,
-                      case_live=_merged(edges + stats.week_ranges(dirty)),
+                      case_live=stats.merged(edges + stats.week_ranges(dirty)),
                       sent_weeks=weeks, sent_live=edges)
 
 
-def changed_weeks(start, end):
-    """The weeks (Mondays) between `start` and `end` whose cases changed since the refresh."""
+def changed_weeks(start=None, end=None):
+    """The weeks (Mondays) whose cases changed since the refresh, filed in [start, end) when
+    given."""
     week = local_week(StatsDirty.created_at)
-    query = (StatsDirty.select(week.alias("week")).distinct()
-             .where((StatsDirty.created_at >= start) & (StatsDirty.created_at < end)))
-    return {_date(row[0]) for row in query.tuples()}
+    query = StatsDirty.select(week.alias("week")).distinct()
+    if start is not None:
+        query = query.where((StatsDirty.created_at >= start) & (StatsDirty.created_at < end))
+    return {as_date(row[0]) for row in query.tuples()}
 
 
 def refresh(now=None):
@@ -91,7 +93,7 @@ def refresh(now=None):
         if state.until is None:
             weeks = None  # all of them, from the first case
         else:
-            weeks = {w for w in _marked_weeks() if w < state.until}
+            weeks = {w for w in changed_weeks() if w < state.until}
             weeks |= {state.until + dt.timedelta(days=7 * n)
                       for n in range(max((until - state.until).days // 7, 0))}
         counted = _recount(weeks, state.until, until, now)
@@ -150,29 +152,5 @@ def _recount(weeks, since, until, now):
     return count
 
 
-def _marked_weeks():
-    week = local_week(StatsDirty.created_at)
-    return {_date(row[0]) for row in StatsDirty.select(week).distinct().tuples()}
-
-
 def _last_mark():
     return StatsDirty.select(fn.MAX(StatsDirty.id)).scalar() or 0
-
-
-def _merged(ranges):
-    """[from, to) ranges sorted, touching ones joined (to None: open)."""
-    merged = []
-    for start, end in sorted(ranges, key=lambda r: r[0]):
-        if merged and merged[-1][1] is not None and merged[-1][1] >= start:
-            last_end = merged[-1][1]
-            merged[-1] = (merged[-1][0], None if end is None else max(last_end, end))
-        elif merged and merged[-1][1] is None:
-            continue
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _date(value):
-    """A week from SQL (a date on PostgreSQL, text on SQLite) as a date."""
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)

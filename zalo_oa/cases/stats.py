@@ -62,16 +62,21 @@ def in_ranges(column, ranges):
                                  for start, end in ranges])
 
 
-def week_ranges(mondays):
-    """The [from, to) ranges the weeks of `mondays` cover, adjacent weeks merged."""
-    ranges = []
-    for monday in sorted(mondays):
-        start, end = week_start(monday), week_start(monday + dt.timedelta(days=7))
-        if ranges and ranges[-1][1] == start:
-            ranges[-1] = (ranges[-1][0], end)
+def merged(ranges):
+    """[from, to) `ranges` (to None: open) sorted, overlapping or touching ones joined."""
+    joined = []
+    for start, end in sorted(ranges, key=lambda r: r[0]):
+        if joined and (joined[-1][1] is None or joined[-1][1] >= start):
+            last_start, last_end = joined[-1]
+            joined[-1] = (last_start, None if None in (last_end, end) else max(last_end, end))
         else:
-            ranges.append((start, end))
-    return ranges
+            joined.append((start, end))
+    return joined
+
+
+def week_ranges(mondays):
+    """The [from, to) ranges the weeks of `mondays` cover, adjacent weeks joined."""
+    return merged([(week_start(m), week_start(m + dt.timedelta(days=7))) for m in mondays])
 
 
 def _counted(query, column, plan, live):
